@@ -1,0 +1,135 @@
+// ast.h: the syntax tree xdrc builds from a .x file in rpcgen's dialect.
+//
+// The tree is what every consumer of protocol.x reads: the C++ emitter, the
+// rpcgen bridge emitter, the dynamic codec, the golden generator and the
+// fuzz dictionaries. Identifiers are kept verbatim; constant references are
+// resolved to numbers by the parser, so consumers never look names up twice.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace qemud::xdr {
+
+struct SourceLocation {
+    std::string file;
+    int line = 0;
+    int column = 0;
+};
+
+// PrimitiveType lists every built-in type name rpcgen accepts. Each maps to
+// one XDR encoding; see wire_word_count() in analysis.h.
+enum class PrimitiveType {
+    int_,        // int, long, short, int32_t (4 bytes, signed)
+    uint_,       // unsigned [int|long|short], u_int, u_long, u_short, uint32_t, u_int32_t
+    hyper,       // hyper, int64_t, quad_t (8 bytes, signed)
+    uhyper,      // unsigned hyper, uint64_t, u_int64_t, u_quad_t
+    char_,       // char: one C char encoded as a 4-byte int (xdr_char)
+    uchar,       // unsigned char, u_char (xdr_u_char)
+    bool_,       // bool (xdr_bool)
+    float_,      // float
+    double_,     // double
+    opaque,      // opaque (only inside an array declaration)
+    string,      // string (only as string<N> or string<>)
+};
+
+// TypeRef names the type of a declaration: a primitive, or a named
+// enum / struct / union / typedef defined in the same file.
+struct TypeRef {
+    std::variant<PrimitiveType, std::string> type;
+    bool is_primitive() const { return type.index() == 0; }
+    PrimitiveType primitive() const { return std::get<PrimitiveType>(type); }
+    const std::string& name() const { return std::get<std::string>(type); }
+};
+
+enum class ArrayKind {
+    none,      // T name;
+    fixed,     // T name[N];
+    variable,  // T name<N>; or T name<>; (string and opaque too)
+    optional,  // T *name;
+};
+
+// Declaration is a typed, named member: a struct field, a union arm or
+// discriminant, or the body of a typedef. A void union arm has is_void set.
+struct Declaration {
+    std::string name;
+    TypeRef type;
+    ArrayKind array = ArrayKind::none;
+    // Element count of a fixed array; upper bound of a variable one
+    // (nullopt for <>, meaning 2^32-1). Already resolved from constants.
+    std::optional<std::uint32_t> size;
+    // The constant name the size was written with, if any (QEMUD_MAX_XML_LEN).
+    std::string size_symbol;
+    bool is_void = false;
+    SourceLocation location;
+};
+
+struct ConstDef {
+    std::string name;
+    std::int64_t value = 0;
+    SourceLocation location;
+};
+
+struct EnumDef {
+    struct Item {
+        std::string name;
+        std::int32_t value = 0;
+    };
+    std::string name;
+    std::vector<Item> items;
+    SourceLocation location;
+};
+
+struct StructDef {
+    std::string name;
+    std::vector<Declaration> fields;
+    SourceLocation location;
+};
+
+struct UnionDef {
+    // Case lists the discriminant values (several `case X:` labels may share
+    // an arm) and the arm they select.
+    struct Case {
+        std::vector<std::string> labels;  // as written: enum names or literals
+        std::vector<std::int64_t> values; // resolved
+        Declaration arm;
+    };
+    std::string name;
+    Declaration discriminant;
+    std::vector<Case> cases;
+    std::optional<Declaration> default_arm;
+    SourceLocation location;
+};
+
+struct TypedefDef {
+    Declaration declaration;  // declaration.name is the new type name
+    SourceLocation location;
+};
+
+// PassThrough is a `%` line: rpcgen copies it into its C output verbatim.
+struct PassThrough {
+    std::string text;
+    SourceLocation location;
+};
+
+using Definition = std::variant<ConstDef, EnumDef, StructDef, UnionDef, TypedefDef, PassThrough>;
+
+// Specification is one parsed .x file, definitions in source order, with
+// name indexes into them.
+struct Specification {
+    std::vector<Definition> definitions;
+
+    const ConstDef* find_const(const std::string& name) const;
+    const EnumDef* find_enum(const std::string& name) const;
+    const StructDef* find_struct(const std::string& name) const;
+    const UnionDef* find_union(const std::string& name) const;
+    const TypedefDef* find_typedef(const std::string& name) const;
+    // find_enum_item returns the value of an enum item from any enum.
+    std::optional<std::int32_t> find_enum_item(const std::string& name) const;
+};
+
+}  // namespace qemud::xdr

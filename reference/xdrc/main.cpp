@@ -1,0 +1,78 @@
+// xdrc: parses a .x file and writes one generated file.
+//
+//   xdrc --emit embed|cxx-model|rpcgen-bridge -o OUT INPUT.x
+//   xdrc --check INPUT.x        (parse only)
+//
+// Exit status: 0 written (or checked), 1 the input is not valid XDR (the
+// message is "file:line:col: what"), 2 bad arguments or an I/O failure.
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "emitters.h"
+#include "parser.h"
+
+int main(int argc, char** argv) {
+    CLI::App app{"xdrc: the qemud-harness XDR compiler (rpcgen's dialect of RFC 4506)"};
+    std::string emit;
+    std::string output;
+    std::string input;
+    bool check_only = false;
+    app.add_option("--emit", emit, "What to generate")
+        ->check(CLI::IsMember({"embed", "cxx-model", "rpcgen-bridge"}));
+    app.add_option("-o,--output", output, "File to write");
+    app.add_flag("--check", check_only, "Parse and check INPUT only; write nothing");
+    app.add_option("input", input, "The .x file")->required();
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int code = app.exit(e);
+        return code == 0 ? 0 : 2;
+    }
+    if (!check_only && (emit.empty() || output.empty())) {
+        std::cerr << "xdrc: --emit and -o are required unless --check is given\n";
+        return 2;
+    }
+
+    std::ifstream in(input, std::ios::binary);
+    if (!in) {
+        std::cerr << "xdrc: cannot read " << input << "\n";
+        return 2;
+    }
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    const std::string text = buffer.str();
+
+    auto parsed = qemud::xdr::parse_specification(text, input);
+    if (const auto* error = std::get_if<qemud::xdr::ParseError>(&parsed)) {
+        std::cerr << error->to_string() << "\n";
+        return 1;
+    }
+    if (check_only) return 0;
+    const auto& spec = std::get<qemud::xdr::Specification>(parsed);
+    // Generated files name the source as the project knows it, not by the
+    // build machine's absolute path, so that they are reproducible.
+    const std::string source_name = "reference/" + std::filesystem::path(input).filename().string();
+
+    std::string generated;
+    if (emit == "embed")
+        generated = qemud::xdr::emit_embed(text, source_name);
+    else if (emit == "cxx-model")
+        generated = qemud::xdr::emit_cxx_model(spec, source_name);
+    else
+        generated = qemud::xdr::emit_rpcgen_bridge(spec, source_name);
+
+    const std::string temporary = output + ".tmp";
+    {
+        std::ofstream out(temporary, std::ios::binary);
+        out << generated;
+        if (!out) {
+            std::cerr << "xdrc: cannot write " << temporary << "\n";
+            return 2;
+        }
+    }
+    std::filesystem::rename(temporary, output);
+    return 0;
+}
