@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# test.sh: the whole test suite, as CI runs it: setup, build, ctest.
+# Pass ctest arguments to narrow it, e.g. `ci/test.sh -L unit`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash ci/setup.sh
+bash ci/build.sh
+cd build
+ctest --output-on-failure --parallel "$(nproc)" "$@"

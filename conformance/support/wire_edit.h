@@ -1,0 +1,51 @@
+// wire_edit.h: small helpers tests use to build and alter wire bytes.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <boost/test/unit_test.hpp>
+#include <ostream>
+
+#include "codecs/codec.h"
+
+// Boost.Test prints std::optional values (error offsets) in messages.
+namespace boost::test_tools::tt_detail {
+template <class T>
+struct print_log_value<std::optional<T>> {
+    void operator()(std::ostream& os, const std::optional<T>& v) {
+        if (v)
+            os << *v;
+        else
+            os << "none";
+    }
+};
+}  // namespace boost::test_tools::tt_detail
+
+namespace qemud::testing {
+
+void put_be32(Bytes& bytes, std::size_t offset, std::uint32_t word);
+std::uint32_t get_be32(const Bytes& bytes, std::size_t offset);
+void append_be32(Bytes& bytes, std::uint32_t word);
+std::string hex(ByteView bytes);
+// first_difference is the first offset where a and b differ, or nullopt.
+std::optional<std::size_t> first_difference(ByteView a, ByteView b);
+// frame prepends the default header (magic, payload length) to a payload.
+Bytes frame(ByteView payload);
+
+// describe says what an outcome holds, for failure messages (which Boost.Test
+// builds even when the check passes, so they must not assume a failure).
+template <class T>
+std::string describe(const Outcome<T>& out) {
+    if (out.ok()) return "ok";
+    if (out.unsupported()) return "unsupported: " + out.unsupported_reason().what;
+    return out.error().to_string();
+}
+inline std::string describe(const std::optional<CodecError>& error) { return error ? error->to_string() : "no error"; }
+
+// must_encode / must_decode fail the current test (with the error) unless
+// the codec succeeds.
+Bytes must_encode(const Codec& codec, Kind kind, const Json& value);
+Json must_decode(const Codec& codec, Kind kind, ByteView wire);
+
+}  // namespace qemud::testing

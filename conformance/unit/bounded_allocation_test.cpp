@@ -1,0 +1,62 @@
+// bounded_allocation_test.cpp: a header claiming a 4 GiB payload is
+// rejected by every implementation without a large allocation. This binary
+// replaces the global operator new to record the largest request, so it
+// holds nothing else.
+#define BOOST_TEST_MODULE bounded_allocation
+#include <boost/test/unit_test.hpp>
+
+#include <atomic>
+#include <cstdlib>
+#include <new>
+
+#include "codecs/registry.h"
+#include "stream/stream_decoder.h"
+#include "wire_edit.h"
+
+namespace {
+std::atomic<std::size_t> largest_allocation{0};
+}
+
+// GCC flags free() in a replaced operator delete as mismatched; malloc and
+// free are exactly the pair used here.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+void* operator new(std::size_t size) {
+    std::size_t seen = largest_allocation.load();
+    while (size > seen && !largest_allocation.compare_exchange_weak(seen, size)) {
+    }
+    if (void* p = std::malloc(size ? size : 1)) return p;
+    throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+#pragma GCC diagnostic pop
+
+using namespace qemud;
+
+BOOST_AUTO_TEST_CASE(four_gib_length_fails_cleanly_without_allocating_it) {
+    const auto& info = ProtocolInfo::get();
+    Bytes header;
+    testing::append_be32(header, info.header_magic());
+    testing::append_be32(header, 0xFFFFFFFF);
+    for (const Codec* codec : all_codecs()) {
+        for (const Direction d : all_directions) {
+            largest_allocation = 0;
+            const auto out = codec->decode(message_kind(d), header);
+            const std::size_t largest = largest_allocation.load();
+            BOOST_TEST_CONTEXT(codec->name() << " " << to_string(d)) {
+                BOOST_TEST_REQUIRE(out.failed());
+                BOOST_TEST(out.error().flag == "length_too_large");
+                // Nothing near the claimed size; error text and the like only.
+                BOOST_TEST(largest < std::size_t{64 * 1024}, "largest allocation " << largest);
+            }
+        }
+    }
+    largest_allocation = 0;
+    StreamDecoder decoder(Direction::server);  // allocates its one-message buffer here
+    const std::size_t buffer = largest_allocation.load();
+    BOOST_TEST(buffer <= std::size_t{8 + 20016});
+    largest_allocation = 0;
+    BOOST_TEST(decoder.feed(header, [](const StreamDecoder::Frame&) {}).has_value());
+    BOOST_TEST(largest_allocation.load() < std::size_t{64 * 1024});
+}

@@ -1,0 +1,282 @@
+// policy_rows_test.cpp: every row of the policy table (PROTOCOL.md section
+// 6) against every implementation, as policy/<impl>/<flag>. What a row
+// demands comes from policy::table(): must_reject rows must fail with the
+// row's flag; acceptable rows must be rejected by strict implementations
+// and, by libtirpc, accepted keeping the low 8 bits (its known leniency,
+// asserted rather than ignored); must_accept rows must decode.
+#include <functional>
+#include <map>
+
+#include "arm_layout.h"
+#include "codecs/registry.h"
+#include "codecs/value_model.h"
+#include "dynamic_cases.h"
+#include "policy/policy.h"
+#include "sample_values.h"
+#include "wire_edit.h"
+
+using namespace qemud;
+using namespace qemud::testing;
+using policy::Flag;
+
+namespace {
+
+const ProtocolInfo& info() { return ProtocolInfo::get(); }
+
+std::uint32_t max_discriminant(Direction d) {
+    const auto& items = info().discriminant_enum(d).items;
+    return static_cast<std::uint32_t>(items.back().value);  // ..._PKT_MAX, a count
+}
+
+void expect_reject(const Codec& codec, Kind kind, ByteView wire, Flag flag, std::optional<std::size_t> offset = {}) {
+    const auto out = codec.decode(kind, wire);
+    BOOST_TEST_REQUIRE(out.failed(), codec.name() << " accepted " << to_string(kind) << " " << hex(wire).substr(0, 80)
+                                                  << "...; policy row " << policy::name(flag) << " says reject");
+    BOOST_TEST(out.error().flag == std::string(policy::name(flag)), "error: " << describe(out));
+    if (offset) BOOST_TEST(out.error().offset == offset, "error: " << describe(out));
+}
+
+void expect_refuse(const Codec& codec, const Json& header, Flag flag) {
+    const auto out = codec.encode(Kind::header, header);
+    BOOST_TEST_REQUIRE(out.failed(), codec.name() << " encoded header " << header.dump());
+    BOOST_TEST(out.error().flag == std::string(policy::name(flag)), "error: " << describe(out));
+}
+
+// Each element-word case: an arm, a field that is a char or unsigned char
+// array, and the boundary plan's encoding (every element byte >= 0x80).
+struct ElementSite {
+    ArmInfo arm;
+    FieldLayout field;
+};
+
+std::vector<ElementSite> element_sites(bool want_signed) {
+    std::vector<ElementSite> sites;
+    for (const auto& arm : info().all_arms())
+        for (const auto& field : arm_fields(arm))
+            if (is_byte_array(field.declaration, want_signed)) sites.push_back({arm, field});
+    return sites;
+}
+
+// element_word_case rewrites element 0 of each site to `word` and checks
+// the row's rule; accepted_byte is what libtirpc must keep.
+void element_word_case(const Codec& codec, bool want_signed, std::uint32_t word, Flag flag) {
+    const auto rule = policy::row(flag).decoder;
+    for (const auto& site : element_sites(want_signed)) {
+        BOOST_TEST_CONTEXT(site.arm.name << "." << site.field.name << "[0] = " << std::hex << word) {
+            const Json value = samples::payload_value(site.arm, samples::Plan::boundary);
+            const Kind kind = payload_kind(site.arm.direction);
+            const Bytes canonical = must_encode(reference_codec(), kind, value);
+            Bytes wire = canonical;
+            put_be32(wire, site.field.offset, word);
+            const auto out = codec.decode(kind, wire);
+            if (rule == policy::DecoderRule::must_accept || (rule == policy::DecoderRule::acceptable && !codec.strict())) {
+                BOOST_TEST_REQUIRE(out.ok(), codec.name() << " rejected: " << describe(out));
+                // The decoded byte is the word's low 8 bits (libtirpc's reading and the policy's).
+                const auto byte = static_cast<std::uint8_t>(word);
+                Json expected = value;
+                expected["data"][site.arm.member][site.field.name].get_ref<std::string&>().replace(
+                    0, 2, value_model::to_hex(&byte, 1));
+                BOOST_TEST(out.value() == expected);
+                // Re-encoding gives the canonical word of that byte.
+                Bytes reencoded = must_encode(codec, kind, out.value());
+                Bytes expected_wire = canonical;
+                put_be32(expected_wire, site.field.offset,
+                         want_signed ? policy::canonical_char_word(byte) : policy::canonical_uchar_word(byte));
+                BOOST_TEST(reencoded == expected_wire);
+            } else {
+                BOOST_TEST_REQUIRE(out.failed(), codec.name() << " (strict) accepted a " << policy::name(flag)
+                                                              << " element");
+                BOOST_TEST(out.error().flag == std::string(policy::name(flag)));
+                BOOST_TEST(out.error().offset == std::optional<std::size_t>(site.field.offset));
+                BOOST_TEST(out.error().path.find(site.field.name + "[0]") != std::string::npos,
+                           "path: " << out.error().path);
+            }
+        }
+    }
+}
+
+using RowTest = std::function<void(const Codec&)>;
+
+std::map<Flag, RowTest> row_tests() {
+    std::map<Flag, RowTest> tests;
+    tests[Flag::canonical] = [](const Codec& codec) {
+        for (const auto& arm : info().all_arms())
+            for (const auto plan : samples::all_plans) {
+                const Json value = samples::payload_value(arm, plan);
+                for (const Kind kind : {payload_kind(arm.direction), message_kind(arm.direction)}) {
+                    const Bytes wire = must_encode(reference_codec(), kind, value);
+                    BOOST_TEST(must_decode(codec, kind, wire) == value, arm.name);
+                    BOOST_TEST(must_encode(codec, kind, value) == wire, arm.name);
+                }
+            }
+    };
+    tests[Flag::zero_extended_char] = [](const Codec& codec) {
+        element_word_case(codec, true, 0x000000E9, Flag::zero_extended_char);
+        element_word_case(codec, true, 0x00000080, Flag::zero_extended_char);
+    };
+    tests[Flag::non_canonical_char] = [](const Codec& codec) {
+        element_word_case(codec, true, 0x00000141, Flag::non_canonical_char);
+        element_word_case(codec, true, 0xFFFFFF41, Flag::non_canonical_char);
+        element_word_case(codec, true, 0x8000007F, Flag::non_canonical_char);
+    };
+    tests[Flag::non_canonical_uchar] = [](const Codec& codec) {
+        element_word_case(codec, false, 0x000001E9, Flag::non_canonical_uchar);
+        element_word_case(codec, false, 0xFFFFFFE9, Flag::non_canonical_uchar);
+    };
+    tests[Flag::unknown_discriminant] = [](const Codec& codec) {
+        for (const Direction d : all_directions) {
+            const std::uint32_t max = max_discriminant(d);
+            for (const std::uint32_t value : {max, max + 1, 0x7FFFFFFFu, 0xFFFFFFFFu}) {
+                BOOST_TEST_CONTEXT(to_string(d) << " discriminant " << value) {
+                    Bytes wire(info().max_payload(d), 0);
+                    put_be32(wire, info().payload_prefix_size(d), value);
+                    expect_reject(codec, payload_kind(d), wire, Flag::unknown_discriminant,
+                                  info().payload_prefix_size(d));
+                    expect_reject(codec, message_kind(d), frame(wire), Flag::unknown_discriminant,
+                                  info().payload_prefix_size(d) + 8);
+                }
+            }
+        }
+    };
+    tests[Flag::bad_magic] = [](const Codec& codec) {
+        for (const std::uint32_t magic : {0u, 0x20001A65u, 0x641A0020u, 0xFFFFFFFFu}) {
+            Bytes header;
+            append_be32(header, magic);
+            append_be32(header, 8);
+            expect_reject(codec, Kind::header, header, Flag::bad_magic, 0);
+            expect_refuse(codec, Json{{"magic", magic}, {"length", 8}}, Flag::bad_magic);
+            for (const Direction d : all_directions) {
+                Bytes message = header;
+                put_be32(message, 4, info().min_payload(d));
+                message.resize(8 + info().min_payload(d), 0);
+                expect_reject(codec, message_kind(d), message, Flag::bad_magic, 0);
+            }
+        }
+    };
+    tests[Flag::bad_header_length] = [](const Codec& codec) {
+        const std::uint32_t lo = info().min_any_payload();
+        const std::uint32_t hi = info().max_any_payload();
+        BOOST_TEST(lo == 8u);
+        BOOST_TEST(hi == 20016u);
+        for (const std::uint32_t length : {0u, 4u, lo - 1, lo + 2, hi - 1, hi + 4, 0xFFFFFFFCu, 0xFFFFFFFFu}) {
+            Bytes header;
+            append_be32(header, info().header_magic());
+            append_be32(header, length);
+            expect_reject(codec, Kind::header, header, Flag::bad_header_length, 4);
+            expect_refuse(codec, Json{{"magic", info().header_magic()}, {"length", length}}, Flag::bad_header_length);
+        }
+        for (const std::uint32_t length : {lo, lo + 4, hi}) {  // the bounds themselves are valid
+            Bytes header;
+            append_be32(header, info().header_magic());
+            append_be32(header, length);
+            BOOST_TEST(must_decode(codec, Kind::header, header) ==
+                       (Json{{"magic", info().header_magic()}, {"length", length}}));
+            BOOST_TEST(must_encode(codec, Kind::header, Json{{"magic", info().header_magic()}, {"length", length}}) ==
+                       header);
+        }
+    };
+    tests[Flag::length_mismatch] = [](const Codec& codec) {
+        for (const auto& arm : info().all_arms()) {
+            BOOST_TEST_CONTEXT(arm.name) {
+                const Json value = samples::payload_value(arm, samples::Plan::realistic);
+                const Bytes payload = must_encode(reference_codec(), payload_kind(arm.direction), value);
+                Bytes longer = payload;  // length one word too large, and that many bytes present
+                longer.resize(longer.size() + 4, 0);
+                // Past the direction's largest payload the header alone decides.
+                const bool beyond = longer.size() > info().max_payload(arm.direction);
+                expect_reject(codec, message_kind(arm.direction), frame(longer),
+                              beyond ? Flag::length_too_large : Flag::length_mismatch);
+                if (payload.size() > info().min_payload(arm.direction)) {
+                    Bytes shorter(payload.begin(), payload.end() - 4);  // one word too small
+                    expect_reject(codec, message_kind(arm.direction), frame(shorter), Flag::length_mismatch);
+                }
+            }
+        }
+    };
+    tests[Flag::truncated] = [](const Codec& codec) {
+        for (const auto& arm : info().all_arms()) {
+            const Json value = samples::payload_value(arm, samples::Plan::boundary);
+            const Bytes payload = must_encode(reference_codec(), payload_kind(arm.direction), value);
+            for (const std::size_t cut : {std::size_t{0}, std::size_t{3}, payload.size() / 2, payload.size() - 4,
+                                          payload.size() - 1}) {
+                BOOST_TEST_CONTEXT(arm.name << " cut to " << cut) {
+                    expect_reject(codec, payload_kind(arm.direction), ByteView(payload).first(cut), Flag::truncated);
+                    const Bytes message = frame(payload);
+                    expect_reject(codec, message_kind(arm.direction), ByteView(message).first(8 + cut),
+                                  Flag::truncated);
+                }
+            }
+        }
+        for (std::size_t cut = 0; cut < 8; ++cut) {
+            const Bytes header = must_encode(reference_codec(), Kind::header,
+                                             Json{{"magic", info().header_magic()}, {"length", 8}});
+            expect_reject(codec, Kind::header, ByteView(header).first(cut), Flag::truncated);
+        }
+    };
+    tests[Flag::trailing_bytes] = [](const Codec& codec) {
+        for (const auto& arm : info().all_arms()) {
+            BOOST_TEST_CONTEXT(arm.name) {
+                const Json value = samples::payload_value(arm, samples::Plan::zeros);
+                Bytes payload = must_encode(reference_codec(), payload_kind(arm.direction), value);
+                Bytes message = frame(payload);
+                const std::size_t size = payload.size();
+                payload.push_back(0);
+                expect_reject(codec, payload_kind(arm.direction), payload, Flag::trailing_bytes, size);
+                message.insert(message.end(), {0, 0, 0, 0});
+                expect_reject(codec, message_kind(arm.direction), message, Flag::trailing_bytes, size + 8);
+            }
+        }
+        Bytes header = must_encode(reference_codec(), Kind::header, Json{{"magic", info().header_magic()}, {"length", 8}});
+        header.push_back(0);
+        expect_reject(codec, Kind::header, header, Flag::trailing_bytes, 8);
+    };
+    tests[Flag::length_too_large] = [](const Codec& codec) {
+        for (const Direction d : all_directions) {
+            for (const std::uint32_t length : {info().max_payload(d) + 4, 0x7FFFFFFCu, 0xFFFFFFFFu}) {
+                Bytes header;  // the 8 header bytes alone: nothing else is read
+                append_be32(header, info().header_magic());
+                append_be32(header, length);
+                expect_reject(codec, message_kind(d), header, Flag::length_too_large, 4);
+            }
+        }
+    };
+    tests[Flag::semantic_value] = [](const Codec& codec) {
+        // Wire-valid values with a questionable meaning are accepted as they are.
+        const auto* info_reply = info().find_arm(Direction::server, "QEMUD_SERVER_PKT_DOMAIN_GET_INFO");
+        const auto* list_reply = info().find_arm(Direction::server, "QEMUD_SERVER_PKT_LIST_DOMAINS");
+        BOOST_REQUIRE(info_reply && list_reply);
+        Json a = samples::payload_value(*info_reply, samples::Plan::realistic);
+        a["data"][info_reply->member]["runstate"] = 7;
+        Json b = samples::payload_value(*list_reply, samples::Plan::realistic);
+        b["data"][list_reply->member]["numDomains"] = 1000;
+        Json c = samples::payload_value(*info().find_arm(Direction::client, "QEMUD_CLIENT_PKT_DOMAIN_LOOKUP_BY_NAME"),
+                                        samples::Plan::realistic);
+        c["data"]["domainLookupByNameRequest"]["name"] = std::string(100, '7');  // no NUL
+        for (const auto& [value, kind] : {std::pair{a, Kind::server}, std::pair{b, Kind::server}, std::pair{c, Kind::client}}) {
+            const Bytes wire = must_encode(codec, kind, value);
+            BOOST_TEST(wire == must_encode(reference_codec(), kind, value));
+            BOOST_TEST(must_decode(codec, kind, wire) == value);
+        }
+    };
+    return tests;
+}
+
+void register_cases() {
+    const auto tests = row_tests();
+    for (const auto& row : policy::table()) {
+        const auto it = tests.find(row.flag);
+        if (it == tests.end()) {
+            // A row added to the table without a test fails by name.
+            add_case("policy/untested/" + std::string(row.name),
+                     [name = std::string(row.name)] { BOOST_FAIL("policy row " << name << " has no test"); });
+            continue;
+        }
+        for (const Codec* codec : all_codecs())
+            add_case("policy/" + std::string(codec->name()) + "/" + std::string(row.name),
+                     [codec, test = it->second] { test(*codec); });
+    }
+}
+
+}  // namespace
+
+QEMUD_DYNAMIC_TEST_MAIN(register_cases)

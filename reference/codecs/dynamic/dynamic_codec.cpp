@@ -1,0 +1,43 @@
+// dynamic_codec.cpp: the "dynamic" implementation. It interprets the AST
+// of the embedded protocol.x at run time through a Walker; framing (the
+// header kind and header + payload messages) comes from FramedCodec.
+#include "codecs/framed_codec.h"
+#include "codecs/registry.h"
+#include "walker.h"
+
+namespace qemud {
+
+namespace {
+
+class DynamicCodec final : public FramedCodec {
+public:
+    DynamicCodec() : walker_(ProtocolInfo::get().spec()) {}
+
+    std::string_view name() const override { return "dynamic"; }
+    bool strict() const override { return true; }
+
+protected:
+    Outcome<Bytes> encode_payload(Direction direction, const Json& value) const override {
+        return walker_.encode(ProtocolInfo::get().payload_type(direction), value);
+    }
+    Outcome<Json> decode_payload(Direction direction, ByteView payload) const override {
+        return walker_.decode(ProtocolInfo::get().payload_type(direction), payload);
+    }
+    Outcome<Bytes> encode_header_struct(HeaderWords header) const override {
+        return walker_.encode(ProtocolInfo::get().header_type(), header_to_json(header));
+    }
+    Outcome<HeaderWords> decode_header_struct(ByteView eight_bytes) const override {
+        auto value = walker_.decode(ProtocolInfo::get().header_type(), eight_bytes);
+        if (value.failed()) return value.error();
+        return header_from_json(value.value());
+    }
+
+private:
+    dynamic::Walker walker_;
+};
+
+}  // namespace
+
+std::unique_ptr<Codec> make_dynamic_codec() { return std::make_unique<DynamicCodec>(); }
+
+}  // namespace qemud

@@ -1,0 +1,34 @@
+// walker.h: the dynamic codec's engine for any .x file: give it a parsed
+// Specification and a type name, and it encodes and decodes values of that
+// type in the JSON value model, with nothing generated and nothing parsed
+// per call.
+#pragma once
+
+#include <string_view>
+
+#include "codecs/codec.h"
+#include "type_graph.h"
+#include "xdrc/ast.h"
+
+namespace qemud::dynamic {
+
+class Walker {
+public:
+    // Walker resolves every type of spec once (type_graph.h). spec must be
+    // one that xdr::parse_specification accepted; it is not kept.
+    explicit Walker(const xdr::Specification& spec) : graph_(spec) {}
+
+    // encode writes value as the named type; a type spec does not define is
+    // a CodecError with flag "value". See encode_value in walkers.h.
+    Outcome<Bytes> encode(std::string_view type, const Json& value) const;
+    // decode reads wire as the named type; all of wire must be consumed.
+    // See decode_value in walkers.h.
+    Outcome<Json> decode(std::string_view type, ByteView wire) const;
+
+    const TypeGraph& graph() const { return graph_; }
+
+private:
+    TypeGraph graph_;
+};
+
+}  // namespace qemud::dynamic

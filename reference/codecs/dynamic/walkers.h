@@ -1,0 +1,29 @@
+// walkers.h: the two walks over a TypeGraph: JSON value -> wire bytes
+// (json_to_wire.cpp) and wire bytes -> JSON value (wire_to_json.cpp).
+#pragma once
+
+#include "codecs/codec.h"
+#include "type_graph.h"
+
+namespace qemud::dynamic {
+
+// nesting_limit bounds how deep a walk recurses (structs, unions, arrays,
+// optionals), so a recursive type cannot exhaust the stack.
+inline constexpr int nesting_limit = 256;
+
+// encode_value writes value as type root. It is strict on the value (exact
+// members, integer ranges, hex lengths, enum names, array sizes) and fails
+// with flag "value" and the path of the first member that does not fit.
+// It writes only canonical wire: char bytes sign-extended, unsigned char
+// bytes zero-extended, hypers high word first, zero padding.
+Outcome<Bytes> encode_value(const Node& root, const Json& value, std::size_t expected_size);
+
+// decode_value reads wire as type root, strictly per PROTOCOL.md section 6
+// (policy.h): it fails on a non-canonical char / unsigned char word, an
+// unknown discriminant, truncation and trailing bytes, with the field path,
+// the byte offset in wire and the policy flag. It never reads past wire and
+// checks every count against its maximum and the bytes left before it
+// allocates.
+Outcome<Json> decode_value(const Node& root, ByteView wire);
+
+}  // namespace qemud::dynamic

@@ -1,0 +1,782 @@
+// wire_codec.h: the strict XDR runtime of the "cxx" implementation. Generic
+// templates encode and decode any type of the generated model (structs
+// through visit_fields, unions through visit_arm / select_arm and
+// xdr::UnionTraits, enums through xdr::EnumTraits), so no message is written
+// by hand.
+//
+// Strict means PROTOCOL.md section 6 as policy.h classifies it: a char
+// element word must be sign-extended or (for bytes >= 0x80) zero-extended,
+// an unsigned char word must be zero-extended, a discriminant must select an
+// arm, and the input must hold exactly the message. Encoding always gives
+// the canonical form.
+//
+// Bounded: the decoder never reads past its input, and it never sizes a
+// container from a count before checking the count against the type's
+// maximum and against the bytes that remain.
+//
+// Fast: the success path builds no strings. A failure records where it
+// happened (flag, offset, message) and each enclosing level appends its path
+// segment while unwinding; Failure::path_string() joins them. Arrays of char
+// and unsigned char (the bulk of this protocol) are decoded in one
+// branch-free pass over words in native byte order that accumulates a "bad"
+// mask (the compiler vectorizes it with SSE2 at -O2); only an array that
+// fails that test is scanned again, with policy.h's own classifier, to find
+// the first bad element. The fast test is checked against policy.h at
+// compile time.
+//
+// Wire values outside a type that this protocol never uses (a bool other
+// than 0/1, an undeclared enum value in a plain enum field, a count above a
+// variable-length maximum, non-zero opaque padding) are rejected with the
+// flag "value": the policy table has no row for them.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <bit>
+#include <cstdint>
+#include <cstdio>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#include "policy/policy.h"
+#include "runtime/reader.h"
+#include "runtime/writer.h"
+#include "runtime/xdr_types.h"
+
+namespace qemud::wire {
+
+// PathSegment is one step of a field path: a member name, or (member ==
+// nullptr) an array index.
+struct PathSegment {
+    const char* member;
+    std::size_t index;
+};
+
+// Failure describes why a decode or encode failed. flag is a policy flag
+// name (policy::name) or "value"; offset is the byte offset in the input
+// (decode only); path lists segments innermost first.
+struct Failure {
+    std::string_view flag;
+    std::optional<std::size_t> offset;
+    std::string message;
+    std::vector<PathSegment> path;
+
+    void set(std::string_view new_flag, std::optional<std::size_t> new_offset, std::string new_message) {
+        flag = new_flag;
+        offset = new_offset;
+        message = std::move(new_message);
+        path.clear();
+    }
+    void push(const char* member) { path.push_back({member, 0}); }
+    void push(std::size_t index) { path.push_back({nullptr, index}); }
+
+    // path_string joins the segments outermost first:
+    // "data.domainCreateReply.name[17]"; "" for the whole input.
+    std::string path_string() const {
+        std::string out;
+        for (auto it = path.rbegin(); it != path.rend(); ++it) {
+            if (it->member) {
+                if (!out.empty()) out += '.';
+                out += it->member;
+            } else {
+                out += '[' + std::to_string(it->index) + ']';
+            }
+        }
+        return out;
+    }
+};
+
+inline constexpr std::string_view value_flag = "value";
+
+namespace detail {
+
+template <class T>
+concept Struct = requires(T& t) { visit_fields(t, [](const char*, auto&) {}); };
+template <class T>
+concept Union = requires { xdr::UnionTraits<T>::discriminant; };
+
+template <class T>
+struct is_std_array : std::false_type {};
+template <class T, std::size_t N>
+struct is_std_array<std::array<T, N>> : std::true_type {};
+template <class T>
+struct is_fixed_opaque : std::false_type {};
+template <std::uint32_t N>
+struct is_fixed_opaque<xdr::FixedOpaque<N>> : std::true_type {};
+template <class T>
+struct is_var_opaque : std::false_type {};
+template <std::uint32_t N>
+struct is_var_opaque<xdr::VarOpaque<N>> : std::true_type {};
+template <class T>
+struct is_string : std::false_type {};
+template <std::uint32_t N>
+struct is_string<xdr::String<N>> : std::true_type {};
+template <class T>
+struct is_var_array : std::false_type {};
+template <class T, std::uint32_t N>
+struct is_var_array<xdr::VarArray<T, N>> : std::true_type {};
+template <class T>
+struct is_optional : std::false_type {};
+template <class T>
+struct is_optional<xdr::Optional<T>> : std::true_type {};
+
+template <class T>
+inline constexpr bool is_byte = std::is_same_v<T, char> || std::is_same_v<T, unsigned char>;
+template <class T>
+inline constexpr bool is_word_int = std::is_same_v<T, std::int32_t> || std::is_same_v<T, std::uint32_t>;
+
+constexpr std::size_t padded(std::size_t n) { return (n + 3) & ~std::size_t{3}; }
+
+// min_wire_size is a lower bound on T's encoded size, used to bound a
+// variable-length count by the bytes that remain before anything is
+// allocated. Structs and unions count one word (every XDR struct with a
+// field that is not a zero-length array has at least one).
+template <class T>
+constexpr std::size_t min_wire_size() {
+    if constexpr (std::is_same_v<T, std::int64_t> || std::is_same_v<T, std::uint64_t> ||
+                  std::is_same_v<T, double>)
+        return 8;
+    else if constexpr (is_std_array<T>::value)
+        return std::tuple_size_v<T> * min_wire_size<typename T::value_type>();
+    else if constexpr (is_fixed_opaque<T>::value)
+        return padded(T::size);
+    else
+        return 4;
+}
+
+inline std::string hex32(std::uint32_t w) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "0x%08X", w);
+    return buf;
+}
+
+// ---------------------------------------------------------------- failures
+// Out of line and cold, so the decoding loops stay small.
+
+[[gnu::cold, gnu::noinline]] inline void fail_truncated(Failure& f, std::size_t offset, std::size_t needed,
+                                                        std::size_t left) {
+    f.set(policy::name(policy::Flag::truncated), offset,
+          "input ends inside the field: " + std::to_string(needed) + " bytes needed, " + std::to_string(left) +
+              " left");
+}
+
+[[gnu::cold, gnu::noinline]] inline void fail_char_word(Failure& f, std::size_t offset, std::uint32_t word) {
+    f.set(policy::name(policy::char_word_flag(policy::classify_char_word(word))), offset,
+          "char element " + hex32(word) + " is not a sign- or zero-extended byte");
+}
+
+[[gnu::cold, gnu::noinline]] inline void fail_uchar_word(Failure& f, std::size_t offset, std::uint32_t word) {
+    f.set(policy::name(policy::Flag::non_canonical_uchar), offset,
+          "unsigned char element " + hex32(word) + " is not a zero-extended byte");
+}
+
+[[gnu::cold, gnu::noinline]] inline void fail_value(Failure& f, std::optional<std::size_t> offset,
+                                                    std::string message) {
+    f.set(value_flag, offset, std::move(message));
+}
+
+inline bool need(Reader& r, std::size_t n, Failure& f) {
+    if (r.has(n)) [[likely]]
+        return true;
+    fail_truncated(f, r.offset(), n, r.remaining());
+    return false;
+}
+
+// ------------------------------------------------------ char element words
+
+// byte_word_ok: whether policy.h accepts the element word (a big-endian
+// word value). This is the rule; everything below that is faster defers to
+// it.
+template <class C>
+constexpr bool byte_word_ok(std::uint32_t w) {
+    if constexpr (std::is_same_v<C, char>)
+        return policy::classify_char_word(w) != policy::ElementClass::non_canonical;
+    else
+        return policy::classify_uchar_word(w) == policy::ElementClass::canonical;
+}
+
+template <class C>
+constexpr std::uint32_t canonical_word(C c) {
+    const auto byte = static_cast<std::uint8_t>(c);
+    if constexpr (std::is_same_v<C, char>)
+        return policy::canonical_char_word(byte);
+    else
+        return policy::canonical_uchar_word(byte);
+}
+
+// The bulk loops work on words as loaded in native byte order, with no byte
+// swap, so the compiler vectorizes them with plain SSE2 at -O2 (a byte swap
+// needs a shuffle it will not use there). NativeLayout says where the
+// element's byte and its 24 high bits sit in such a word.
+constexpr bool little_endian = std::endian::native == std::endian::little;
+constexpr std::uint32_t native_word(std::uint32_t be_value) {
+    return little_endian ? __builtin_bswap32(be_value) : be_value;
+}
+struct NativeLayout {
+    static constexpr unsigned byte_shift = little_endian ? 24 : 0;
+    static constexpr std::uint32_t high_bits = little_endian ? 0x00FFFFFFu : 0xFFFFFF00u;
+    static constexpr std::uint32_t byte_sign = little_endian ? 0x80000000u : 0x00000080u;
+};
+
+// fast_word_ok is a sufficient test for byte_word_ok on a native word: a
+// word it passes is accepted by the policy (checked below). A word it fails
+// sends the whole array to the policy's own classifier, so if it were ever
+// narrower than the policy, decoding would be slower, never wrong.
+template <class C>
+constexpr bool fast_word_ok(std::uint32_t x) {
+    using L = NativeLayout;
+    if constexpr (std::is_same_v<C, char>)
+        return (x & L::high_bits) == 0 || (x & (L::high_bits | L::byte_sign)) == (L::high_bits | L::byte_sign);
+    else
+        return (x & L::high_bits) == 0;
+}
+
+// fast_canonical_word is canonical_word in native byte order; checked
+// against the policy for all 256 bytes below.
+template <class C>
+constexpr std::uint32_t fast_canonical_word(std::uint8_t b) {
+    using L = NativeLayout;
+    const std::uint32_t high = std::is_same_v<C, char> && b >= 0x80 ? L::high_bits : 0u;
+    return (static_cast<std::uint32_t>(b) << L::byte_shift) | high;
+}
+
+template <class C>
+consteval bool fast_paths_agree_with_policy() {
+    for (std::uint32_t b = 0; b < 256; ++b)
+        if (fast_canonical_word<C>(static_cast<std::uint8_t>(b)) != native_word(canonical_word(static_cast<C>(b))))
+            return false;
+    // Every low byte under high parts at and around the accepted ones.
+    constexpr std::uint32_t highs[] = {0x000000, 0xFFFFFF, 0x000001, 0xFFFFFE, 0x7FFFFF, 0x800000,
+                                       0x0000FF, 0xFF0000, 0x00FF00, 0xFFFF00, 0x00FFFF, 0x100000};
+    for (const std::uint32_t high : highs)
+        for (std::uint32_t b = 0; b < 256; ++b) {
+            const std::uint32_t w = (high << 8) | b;
+            if (fast_word_ok<C>(native_word(w)) && !byte_word_ok<C>(w)) return false;  // must never happen
+            if (fast_word_ok<C>(native_word(w)) != byte_word_ok<C>(w)) return false;  // would only be slow
+        }
+    return true;
+}
+static_assert(fast_paths_agree_with_policy<char>());
+static_assert(fast_paths_agree_with_policy<unsigned char>());
+
+template <class C>
+[[gnu::cold, gnu::noinline]] void fail_byte_word(Failure& f, std::size_t offset, std::uint32_t w) {
+    if constexpr (std::is_same_v<C, char>)
+        fail_char_word(f, offset, w);
+    else
+        fail_uchar_word(f, offset, w);
+}
+
+// decode_byte_words decodes n element words at p into out and returns
+// whether fast_word_ok passed them all. One pass, no early exit and no
+// data-dependent branch: the "bad" bits are accumulated. Blocks of 16 go
+// through local arrays so the compiler knows out does not alias p.
+template <class C>
+inline bool decode_byte_words(const std::uint8_t* p, std::size_t n, C* out) {
+    constexpr std::size_t block = 16;
+    const std::size_t full = n - n % block;
+    std::uint32_t bad = 0;
+    for (std::size_t i = 0; i < full; i += block) {
+        std::uint32_t words[block];
+        std::memcpy(words, p + 4 * i, sizeof words);
+        C bytes[block];
+        std::uint32_t block_bad = 0;
+        for (std::size_t j = 0; j < block; ++j) {
+            bytes[j] = static_cast<C>(static_cast<std::uint8_t>(words[j] >> NativeLayout::byte_shift));
+            block_bad |= static_cast<std::uint32_t>(!fast_word_ok<C>(words[j]));
+        }
+        std::memcpy(out + i, bytes, sizeof bytes);
+        bad |= block_bad;
+    }
+    for (std::size_t i = full; i < n; ++i) {
+        std::uint32_t x;
+        std::memcpy(&x, p + 4 * i, sizeof x);
+        out[i] = static_cast<C>(static_cast<std::uint8_t>(x >> NativeLayout::byte_shift));
+        bad |= static_cast<std::uint32_t>(!fast_word_ok<C>(x));
+    }
+    return bad == 0;
+}
+
+// check_byte_words runs the policy's classifier over n words that the fast
+// test did not pass; it records the first unacceptable one and returns
+// false, or returns true if there is none.
+template <class C>
+[[gnu::cold, gnu::noinline]] bool check_byte_words(Failure& f, const std::uint8_t* p, std::size_t n,
+                                                   std::size_t offset) {
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::uint32_t w = load_be32(p + 4 * i);
+        if (!byte_word_ok<C>(w)) {
+            fail_byte_word<C>(f, offset + 4 * i, w);
+            f.push(i);
+            return false;
+        }
+    }
+    return true;
+}
+
+// encode_byte_words writes the canonical words of n elements at p.
+// Blocks go through local arrays, as in decode_byte_words.
+template <class C>
+inline void encode_byte_words(const C* in, std::size_t n, std::uint8_t* p) {
+    constexpr std::size_t block = 16;
+    const std::size_t full = n - n % block;
+    for (std::size_t i = 0; i < full; i += block) {
+        C bytes[block];
+        std::memcpy(bytes, in + i, sizeof bytes);
+        std::uint32_t words[block];
+        for (std::size_t j = 0; j < block; ++j) words[j] = fast_canonical_word<C>(static_cast<std::uint8_t>(bytes[j]));
+        std::memcpy(p + 4 * i, words, sizeof words);
+    }
+    for (std::size_t i = full; i < n; ++i) {
+        const std::uint32_t x = fast_canonical_word<C>(static_cast<std::uint8_t>(in[i]));
+        std::memcpy(p + 4 * i, &x, sizeof x);
+    }
+}
+
+}  // namespace detail
+
+template <class T>
+bool decode_value(Reader& r, T& out, Failure& f);
+template <class T>
+bool encode_value(Writer& w, const T& value, Failure& f);
+
+namespace detail {
+
+// ------------------------------------------------------------------ decode
+
+template <class E>
+const char* enum_name(std::int64_t value) {
+    if constexpr (requires { xdr::EnumTraits<E>::items; }) {
+        for (const auto& [name, v] : xdr::EnumTraits<E>::items)
+            if (v == value) return name;
+    }
+    return nullptr;
+}
+
+// discriminant_value reads a discriminant word as its declared type does:
+// signed for int and int-based enums, unsigned otherwise.
+template <class D>
+std::int64_t discriminant_value(std::uint32_t w) {
+    using Base = typename std::conditional_t<std::is_enum_v<D>, std::underlying_type<D>, std::type_identity<D>>::type;
+    if constexpr (std::is_signed_v<Base>)
+        return static_cast<std::int32_t>(w);
+    else
+        return w;
+}
+
+template <class U>
+[[gnu::cold, gnu::noinline]] void fail_unknown_discriminant(Failure& f, std::size_t offset, std::int64_t value) {
+    using D = std::remove_cvref_t<decltype(std::declval<U&>().*xdr::UnionTraits<U>::discriminant)>;
+    std::string message = "discriminant " + std::to_string(value);
+    if constexpr (std::is_enum_v<D>)
+        if (const char* name = enum_name<D>(value)) message += std::string(" (") + name + ")";
+    message += std::string(" has no arm in union ") + xdr::UnionTraits<U>::name;
+    f.set(policy::name(policy::Flag::unknown_discriminant), offset, std::move(message));
+    f.push(xdr::UnionTraits<U>::discriminant_member);
+}
+
+struct ArmDecoder {
+    Reader* r;
+    Failure* f;
+    bool ok = true;
+    const char* member = nullptr;
+    void void_arm() {}
+    template <class A>
+    void operator()(const char* name, A& arm) {
+        if (!decode_value(*r, arm, *f)) {
+            ok = false;
+            member = name;
+        }
+    }
+};
+
+template <class U>
+bool decode_union(Reader& r, U& out, Failure& f) {
+    using Traits = xdr::UnionTraits<U>;
+    using D = std::remove_cvref_t<decltype(out.*Traits::discriminant)>;
+    const std::size_t at = r.offset();
+    if (!need(r, 4, f)) {
+        f.push(Traits::discriminant_member);
+        return false;
+    }
+    const std::int64_t value = discriminant_value<D>(r.read_u32());
+    ArmDecoder visitor{&r, &f};
+    // Decoding into an object that already holds this arm reuses it, so a
+    // hot loop over similar messages does not re-initialize the arm.
+    bool selected = static_cast<std::int64_t>(out.*Traits::discriminant) == value && visit_arm(out, visitor);
+    if (!selected) selected = select_arm(out, value, visitor);
+    if (!selected) [[unlikely]] {
+        fail_unknown_discriminant<U>(f, at, value);
+        return false;
+    }
+    if (!visitor.ok) [[unlikely]] {
+        f.push(visitor.member);
+        return false;
+    }
+    return true;
+}
+
+template <class S>
+bool decode_struct(Reader& r, S& out, Failure& f) {
+    bool ok = true;
+    visit_fields(out, [&](const char* name, auto& field) {
+        if (!ok) return;
+        if (!decode_value(r, field, f)) [[unlikely]] {
+            f.push(name);
+            ok = false;
+        }
+    });
+    return ok;
+}
+
+template <class E, std::size_t N>
+bool decode_array(Reader& r, std::array<E, N>& out, Failure& f) {
+    if constexpr (is_byte<E>) {
+        // All complete words present are decoded first, so a bad element
+        // before the end of a truncated input is reported as what it is.
+        const std::size_t at = r.offset();
+        const std::size_t available = std::min(N, r.remaining() / 4);
+        if (!decode_byte_words(r.data(), available, out.data())) [[unlikely]] {
+            if (!check_byte_words<E>(f, r.data(), available, at)) return false;
+        }
+        if (available < N) [[unlikely]] {
+            fail_truncated(f, at + 4 * available, 4, r.remaining() - 4 * available);
+            f.push(available);
+            return false;
+        }
+        r.skip(4 * N);
+        return true;
+    } else if constexpr (is_word_int<E>) {
+        const std::size_t available = std::min(N, r.remaining() / 4);
+        const std::uint8_t* p = r.data();
+        for (std::size_t i = 0; i < available; ++i) out[i] = static_cast<E>(load_be32(p + 4 * i));
+        if (available < N) [[unlikely]] {
+            fail_truncated(f, r.offset() + 4 * available, 4, r.remaining() - 4 * available);
+            f.push(available);
+            return false;
+        }
+        r.skip(4 * N);
+        return true;
+    } else {
+        for (std::size_t i = 0; i < N; ++i)
+            if (!decode_value(r, out[i], f)) [[unlikely]] {
+                f.push(i);
+                return false;
+            }
+        return true;
+    }
+}
+
+// decode_count reads the count word of a variable-length item and checks
+// it against the declared maximum.
+inline bool decode_count(Reader& r, std::uint32_t max, std::uint32_t& count, Failure& f) {
+    const std::size_t at = r.offset();
+    if (!need(r, 4, f)) return false;
+    count = r.read_u32();
+    if (count > max) [[unlikely]] {
+        fail_value(f, at, "count " + std::to_string(count) + " exceeds the maximum " + std::to_string(max));
+        return false;
+    }
+    return true;
+}
+
+// decode_bytes reads `count` opaque bytes and their zero padding.
+template <class Fill>
+bool decode_bytes(Reader& r, std::size_t count, Failure& f, Fill&& fill) {
+    const std::size_t total = padded(count);
+    if (!need(r, total, f)) return false;
+    const std::uint8_t* p = r.data();
+    for (std::size_t i = count; i < total; ++i)
+        if (p[i] != 0) [[unlikely]] {
+            fail_value(f, r.offset() + i, "non-zero padding byte");
+            return false;
+        }
+    fill(p, count);
+    r.skip(total);
+    return true;
+}
+
+}  // namespace detail
+
+// decode_value decodes one T at the reader's position. On failure it
+// returns false with f set (path relative to T); out is then valid but
+// unspecified.
+template <class T>
+bool decode_value(Reader& r, T& out, Failure& f) {
+    using namespace detail;
+    if constexpr (std::is_same_v<T, bool>) {
+        const std::size_t at = r.offset();
+        if (!need(r, 4, f)) return false;
+        const std::uint32_t w = r.read_u32();
+        if (w > 1) [[unlikely]] {
+            fail_value(f, at, "bool word " + hex32(w) + " is neither 0 nor 1");
+            return false;
+        }
+        out = w != 0;
+    } else if constexpr (is_byte<T>) {
+        if (!need(r, 4, f)) return false;
+        const std::uint32_t w = load_be32(r.data());
+        if (!byte_word_ok<T>(w)) [[unlikely]] {
+            fail_byte_word<T>(f, r.offset(), w);
+            return false;
+        }
+        out = static_cast<T>(static_cast<std::uint8_t>(w));
+        r.skip(4);
+    } else if constexpr (std::is_same_v<T, std::int32_t> || std::is_same_v<T, std::uint32_t>) {
+        if (!need(r, 4, f)) return false;
+        out = static_cast<T>(r.read_u32());
+    } else if constexpr (std::is_same_v<T, std::int64_t> || std::is_same_v<T, std::uint64_t>) {
+        if (!need(r, 8, f)) return false;
+        out = static_cast<T>(r.read_u64());
+    } else if constexpr (std::is_same_v<T, float>) {
+        if (!need(r, 4, f)) return false;
+        out = std::bit_cast<float>(r.read_u32());
+    } else if constexpr (std::is_same_v<T, double>) {
+        if (!need(r, 8, f)) return false;
+        out = std::bit_cast<double>(r.read_u64());
+    } else if constexpr (std::is_enum_v<T>) {
+        const std::size_t at = r.offset();
+        if (!need(r, 4, f)) return false;
+        const std::int64_t value = discriminant_value<T>(r.read_u32());
+        if (!enum_name<T>(value)) [[unlikely]] {
+            fail_value(f, at, std::to_string(value) + " is not a value of enum " + xdr::EnumTraits<T>::name);
+            return false;
+        }
+        out = static_cast<T>(value);
+    } else if constexpr (is_std_array<T>::value) {
+        return decode_array(r, out, f);
+    } else if constexpr (is_fixed_opaque<T>::value) {
+        return decode_bytes(r, T::size, f,
+                            [&](const std::uint8_t* p, std::size_t n) { std::copy_n(p, n, out.bytes.data()); });
+    } else if constexpr (is_var_opaque<T>::value) {
+        std::uint32_t count = 0;
+        if (!decode_count(r, T::max_size, count, f)) return false;
+        return decode_bytes(r, count, f, [&](const std::uint8_t* p, std::size_t n) { out.bytes.assign(p, p + n); });
+    } else if constexpr (is_string<T>::value) {
+        std::uint32_t count = 0;
+        if (!decode_count(r, T::max_size, count, f)) return false;
+        return decode_bytes(r, count, f, [&](const std::uint8_t* p, std::size_t n) {
+            out.text.assign(reinterpret_cast<const char*>(p), n);
+        });
+    } else if constexpr (is_var_array<T>::value) {
+        using E = typename decltype(out.items)::value_type;
+        std::uint32_t count = 0;
+        if (!decode_count(r, T::max_size, count, f)) return false;
+        // Never more elements than the remaining bytes could hold.
+        const std::size_t fit = std::min<std::size_t>(count, r.remaining() / min_wire_size<E>());
+        out.items.resize(fit);
+        for (std::size_t i = 0; i < fit; ++i)
+            if (!decode_value(r, out.items[i], f)) [[unlikely]] {
+                f.push(i);
+                return false;
+            }
+        if (fit < count) [[unlikely]] {
+            fail_truncated(f, r.offset(), min_wire_size<E>(), r.remaining());
+            f.push(fit);
+            return false;
+        }
+    } else if constexpr (is_optional<T>::value) {
+        bool present = false;
+        if (!decode_value(r, present, f)) return false;
+        if (!present) {
+            out.reset();
+            return true;
+        }
+        return decode_value(r, out.has_value() ? *out : out.emplace(), f);
+    } else if constexpr (Union<T>) {
+        return decode_union(r, out, f);
+    } else if constexpr (Struct<T>) {
+        return decode_struct(r, out, f);
+    } else {
+        static_assert(sizeof(T) == 0, "wire_codec: unsupported model type");
+    }
+    return true;
+}
+
+// decode decodes exactly one T from input: truncation and bytes after the
+// last field both fail (flags truncated / trailing_bytes, offsets from the
+// start of input).
+template <class T>
+bool decode(std::span<const std::uint8_t> input, T& out, Failure& f) {
+    Reader r(input);
+    if (!decode_value(r, out, f)) return false;
+    if (r.remaining() != 0) [[unlikely]] {
+        f.set(policy::name(policy::Flag::trailing_bytes), r.offset(),
+              std::to_string(r.remaining()) + " bytes after the last field");
+        return false;
+    }
+    return true;
+}
+
+// ------------------------------------------------------------------ encode
+
+namespace detail {
+
+struct ArmEncoder {
+    Writer* w;
+    Failure* f;
+    bool ok = true;
+    const char* member = nullptr;
+    void void_arm() {}
+    template <class A>
+    void operator()(const char* name, const A& arm) {
+        if (!encode_value(*w, arm, *f)) {
+            ok = false;
+            member = name;
+        }
+    }
+};
+
+template <class U>
+[[gnu::cold, gnu::noinline]] void fail_arm_mismatch(Failure& f, const U& u, std::int64_t value) {
+    using Traits = xdr::UnionTraits<U>;
+    const xdr::UnionArm* arm = nullptr;
+    for (const auto& a : Traits::arms)
+        if (a.value == value) arm = &a;
+    std::string message = "discriminant " + std::to_string(value);
+    if (!arm && !Traits::has_default) {
+        message += std::string(" has no arm in union ") + Traits::name;
+    } else {
+        const std::size_t want = arm ? arm->alternative : Traits::default_alternative;
+        const char* member = arm ? arm->member : Traits::default_member;
+        message += " selects " + (*member ? "arm " + std::string(member) : std::string("a void arm")) +
+                   " (alternative " + std::to_string(want) + ") but the union holds alternative " +
+                   std::to_string(u.arm.index());
+    }
+    fail_value(f, std::nullopt, std::move(message));
+    f.push(Traits::discriminant_member);
+}
+
+template <class U>
+bool encode_union(Writer& w, const U& u, Failure& f) {
+    using Traits = xdr::UnionTraits<U>;
+    const auto value = static_cast<std::int64_t>(u.*Traits::discriminant);
+    w.put_u32(static_cast<std::uint32_t>(value));
+    ArmEncoder visitor{&w, &f};
+    if (!visit_arm(u, visitor)) [[unlikely]] {
+        fail_arm_mismatch(f, u, value);
+        return false;
+    }
+    if (!visitor.ok) [[unlikely]] {
+        f.push(visitor.member);
+        return false;
+    }
+    return true;
+}
+
+template <class S>
+bool encode_struct(Writer& w, const S& s, Failure& f) {
+    bool ok = true;
+    visit_fields(s, [&](const char* name, const auto& field) {
+        if (!ok) return;
+        if (!encode_value(w, field, f)) [[unlikely]] {
+            f.push(name);
+            ok = false;
+        }
+    });
+    return ok;
+}
+
+inline bool encode_count(Writer& w, std::size_t count, std::uint32_t max, Failure& f) {
+    if (count > max) [[unlikely]] {
+        fail_value(f, std::nullopt, "count " + std::to_string(count) + " exceeds the maximum " + std::to_string(max));
+        return false;
+    }
+    w.put_u32(static_cast<std::uint32_t>(count));
+    return true;
+}
+
+inline void encode_bytes(Writer& w, const void* bytes, std::size_t count) {
+    std::uint8_t* p = w.extend(padded(count));  // padding stays zero
+    if (count) std::memcpy(p, bytes, count);
+}
+
+}  // namespace detail
+
+// encode_value appends T's canonical encoding. It fails (flag "value", no
+// offset) on a value the wire cannot carry: a union whose arm does not
+// match its discriminant, a variable-length item over its maximum, an
+// undeclared enum value.
+template <class T>
+bool encode_value(Writer& w, const T& value, Failure& f) {
+    using namespace detail;
+    if constexpr (std::is_same_v<T, bool>) {
+        w.put_u32(value ? 1 : 0);
+    } else if constexpr (is_byte<T>) {
+        w.put_u32(canonical_word(value));
+    } else if constexpr (std::is_same_v<T, std::int32_t> || std::is_same_v<T, std::uint32_t>) {
+        w.put_u32(static_cast<std::uint32_t>(value));
+    } else if constexpr (std::is_same_v<T, std::int64_t> || std::is_same_v<T, std::uint64_t>) {
+        w.put_u64(static_cast<std::uint64_t>(value));
+    } else if constexpr (std::is_same_v<T, float>) {
+        w.put_u32(std::bit_cast<std::uint32_t>(value));
+    } else if constexpr (std::is_same_v<T, double>) {
+        w.put_u64(std::bit_cast<std::uint64_t>(value));
+    } else if constexpr (std::is_enum_v<T>) {
+        const auto v = static_cast<std::int64_t>(value);
+        if (!enum_name<T>(v)) [[unlikely]] {
+            fail_value(f, std::nullopt, std::to_string(v) + " is not a value of enum " + xdr::EnumTraits<T>::name);
+            return false;
+        }
+        w.put_u32(static_cast<std::uint32_t>(v));
+    } else if constexpr (is_std_array<T>::value) {
+        using E = typename T::value_type;
+        constexpr std::size_t n = std::tuple_size_v<T>;
+        if constexpr (is_byte<E>) {
+            encode_byte_words(value.data(), n, w.extend(4 * n));
+        } else if constexpr (is_word_int<E>) {
+            std::uint8_t* p = w.extend(4 * n);
+            for (std::size_t i = 0; i < n; ++i) store_be32(p + 4 * i, static_cast<std::uint32_t>(value[i]));
+        } else {
+            for (std::size_t i = 0; i < n; ++i)
+                if (!encode_value(w, value[i], f)) [[unlikely]] {
+                    f.push(i);
+                    return false;
+                }
+        }
+    } else if constexpr (is_fixed_opaque<T>::value) {
+        encode_bytes(w, value.bytes.data(), T::size);
+    } else if constexpr (is_var_opaque<T>::value) {
+        if (!encode_count(w, value.bytes.size(), T::max_size, f)) return false;
+        encode_bytes(w, value.bytes.data(), value.bytes.size());
+    } else if constexpr (is_string<T>::value) {
+        if (!encode_count(w, value.text.size(), T::max_size, f)) return false;
+        encode_bytes(w, value.text.data(), value.text.size());
+    } else if constexpr (is_var_array<T>::value) {
+        if (!encode_count(w, value.items.size(), T::max_size, f)) return false;
+        for (std::size_t i = 0; i < value.items.size(); ++i)
+            if (!encode_value(w, value.items[i], f)) [[unlikely]] {
+                f.push(i);
+                return false;
+            }
+    } else if constexpr (is_optional<T>::value) {
+        w.put_u32(value.has_value() ? 1 : 0);
+        if (value.has_value()) return encode_value(w, *value, f);
+    } else if constexpr (Union<T>) {
+        return encode_union(w, value, f);
+    } else if constexpr (Struct<T>) {
+        return encode_struct(w, value, f);
+    } else {
+        static_assert(sizeof(T) == 0, "wire_codec: unsupported model type");
+    }
+    return true;
+}
+
+// encode replaces the contents of out (keeping its capacity) with value's
+// canonical encoding. On failure out is empty.
+template <class T>
+bool encode(const T& value, std::vector<std::uint8_t>& out, Failure& f) {
+    out.clear();
+    Writer w(out);
+    if (!encode_value(w, value, f)) [[unlikely]] {
+        out.clear();
+        return false;
+    }
+    return true;
+}
+
+}  // namespace qemud::wire

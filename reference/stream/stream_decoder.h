@@ -1,0 +1,61 @@
+// stream_decoder.h: reassembles framed messages (header + payload) from a
+// byte stream that arrives in chunks of any size, down to one byte.
+//
+// It checks the framing (magic, length bounds of the direction) as soon as
+// the 8 header bytes are in, before buffering any payload, and never holds
+// more than one message of the direction's largest size. Payloads are then
+// decoded by whichever Codec the caller chooses, from the complete frame.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+
+#include "codecs/codec.h"
+
+namespace qemud {
+
+class StreamDecoder {
+public:
+    // Frame is one complete message: header and payload, and where it began
+    // in the stream.
+    struct Frame {
+        ByteView bytes;
+        std::size_t stream_offset = 0;
+    };
+    using FrameHandler = std::function<void(const Frame&)>;
+
+    explicit StreamDecoder(Direction direction);
+
+    // feed consumes chunk and calls on_frame for every message it completes,
+    // in order. A frame's bytes are valid only during the call. On a framing
+    // error (bad magic, a length no payload of the direction has) it returns
+    // the error with its stream offset; the stream is then broken and every
+    // later feed returns the same error without reading.
+    std::optional<CodecError> feed(ByteView chunk, const FrameHandler& on_frame);
+
+    // finish reports a message cut off by the end of the stream (flag
+    // truncated), or the earlier framing error, or nothing.
+    std::optional<CodecError> finish() const;
+
+    // consumed is the number of stream bytes fed so far.
+    std::size_t consumed() const { return consumed_; }
+    bool broken() const { return error_.has_value(); }
+
+private:
+    std::optional<CodecError> check_header(std::size_t header_offset);
+    std::size_t frame_size() const;
+
+    Direction direction_;
+    std::uint32_t magic_;
+    std::uint32_t header_size_;
+    std::uint32_t min_payload_;
+    std::uint32_t max_payload_;
+    Bytes buffer_;              // capacity: header + largest payload, allocated once
+    std::size_t buffered_ = 0;  // bytes of the current partial message in buffer_
+    std::size_t message_start_ = 0;  // stream offset of the current message
+    std::size_t consumed_ = 0;
+    std::optional<CodecError> error_;
+};
+
+}  // namespace qemud
