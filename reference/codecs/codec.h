@@ -40,8 +40,9 @@ Kind message_kind(Direction direction);
 // CodecError says where a wire or a value is wrong. path is a field path in
 // the value model ("data.domainCreateReply.name[17]"), empty for the whole
 // input; offset is the byte offset in the wire (decode) when known; flag is
-// a policy flag name (policy.h) or "value" for a value that does not fit the
-// value model.
+// a policy flag name (policy.h), "value" for a value that does not fit the
+// value model, or "internal" when an implementation failed unexpectedly (an
+// exception caught at this interface: always a bug to report).
 struct CodecError {
     std::string path;
     std::optional<std::size_t> offset;
