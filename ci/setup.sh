@@ -12,7 +12,7 @@ packages=(
   nlohmann-json3-dev libcli11-dev      # JSON, command lines
   libbenchmark-dev                     # bench/
   clang libclang-rt-14-dev llvm        # libFuzzer, sanitizers, coverage reports
-  python3                              # the python-xdrlib shim (xdrlib is in Python 3.11's stdlib)
+  python3 python3-jsonschema           # the python-xdrlib shim (xdrlib is in 3.11's stdlib); golden_schema test
 )
 
 missing=()

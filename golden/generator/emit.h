@@ -1,0 +1,22 @@
+// emit.h: turning the vector files into the committed JSON text, the
+// on-demand C header, and the counts the generator prints.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "vectors.h"
+
+namespace qemud::golden {
+
+// file_name is "<kind>_test.json".
+std::string file_name(Kind kind);
+// emit_json gives the file's text: stable member order, one test per line,
+// no timestamps, so the same protocol.x always gives the same bytes.
+std::string emit_json(const VectorFile& file);
+// emit_c_header gives a self-contained C header holding every vector.
+std::string emit_c_header(const std::vector<VectorFile>& files);
+// counts gives the per-file summary: total, per result, per flag.
+std::string counts(const std::vector<VectorFile>& files);
+
+}  // namespace qemud::golden

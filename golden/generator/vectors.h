@@ -1,0 +1,125 @@
+// vectors.h: the golden vector model the generator builds and writes, and
+// the helpers the per-kind builders share.
+//
+// A Vector's result is never chosen by hand: result_of() derives it from
+// the vector's policy flags through policy::row() (PROTOCOL.md section 6 as
+// data), so the policy table stays the only place that decides it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "codecs/codec.h"
+#include "policy/policy.h"
+
+namespace qemud::golden {
+
+// GenerationError stops the generator before anything is written: an
+// implementation disagreed, or a derived vector did not come out as built.
+struct GenerationError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+// LayoutEntry maps a byte range of a valid wire to a value-model field path.
+struct LayoutEntry {
+    std::size_t offset = 0;
+    std::size_t length = 0;
+    std::string path;
+};
+
+struct Vector {
+    Vector(std::string c, std::vector<std::string> f, Bytes w)
+        : comment(std::move(c)), flags(std::move(f)), wire(std::move(w)) {}
+    std::string comment;
+    std::vector<std::string> flags;  // policy flag names first, then generator flags
+    Bytes wire;
+    std::optional<Json> value;
+    std::optional<Bytes> canonical_wire;  // decode-only vectors
+    std::vector<LayoutEntry> layout;
+    std::optional<std::size_t> error_offset;
+    std::uint32_t tc_id = 0;  // assigned by number_tests()
+    std::string result() const;
+};
+
+struct Group {
+    std::string arm;   // empty for groups that are not one arm's
+    std::string name;  // set when arm is empty
+    std::optional<Direction> direction;
+    std::optional<std::uint32_t> payload_size;
+    std::vector<Vector> tests;
+};
+
+struct VectorFile {
+    Kind kind = Kind::header;
+    std::vector<Group> groups;
+};
+
+// GeneratorFlag is a flag the generator adds to say how a vector was made;
+// its rule is the decoder rule of every vector that carries it.
+struct GeneratorFlag {
+    std::string_view name;
+    policy::DecoderRule rule;
+    std::string_view description;
+};
+std::span<const GeneratorFlag> generator_flags();
+
+// rule_of gives the decoder rule of a policy or generator flag; throws
+// GenerationError for an unknown name.
+policy::DecoderRule rule_of(std::string_view flag);
+// result_of derives valid / invalid / acceptable from the policy flags:
+// any must_reject row makes it invalid, else any acceptable row acceptable.
+std::string result_of(const std::vector<std::string>& flags);
+
+// --- building vectors
+const char* flag(policy::Flag f);
+void put_be32(Bytes& bytes, std::size_t offset, std::uint32_t word);
+std::uint32_t get_be32(const Bytes& bytes, std::size_t offset);
+void append_be32(Bytes& bytes, std::uint32_t word);
+Bytes frame(ByteView payload, std::uint32_t length);  // magic, length, payload
+std::string hex(ByteView bytes);
+std::string hex32(std::uint32_t word);
+
+// encode_agreed encodes value with every in-tree implementation and returns
+// the bytes when all agree; otherwise throws naming the vector (what), the
+// implementation and the first differing byte offset.
+Bytes encode_agreed(Kind kind, const Json& value, const std::string& what);
+// refuse_agreed throws unless every implementation refuses to encode value.
+void refuse_agreed(Kind kind, const Json& value, const std::string& what);
+// reference_decode is what the lenient reference (rpcgen over libtirpc)
+// decodes; throws when it fails.
+Json reference_decode(Kind kind, ByteView wire, const std::string& what);
+
+// payload_layout gives the compact layout of one arm's payload, shifted by
+// base bytes (8 for a framed message).
+std::vector<LayoutEntry> payload_layout(const ArmInfo& arm, std::size_t base);
+
+// unknown_discriminants: the ..._PKT_MAX count, one past it, the extremes
+// of the word; throws if one of them is an arm. unknown_discriminant_payloads
+// gives (comment, payload) pairs built on them from the reference encoding.
+std::vector<std::uint32_t> unknown_discriminants(Direction d);
+std::vector<std::pair<std::string, Bytes>> unknown_discriminant_payloads(Direction d);
+
+// Large arms (payload above large_payload bytes) cost 32-40 KB of hex per
+// vector. Whole-wire edits of them (element words, trailing and truncated
+// copies, framed length edits) are made once per field layout: for the
+// first arm in protocol order with that layout. Smaller arms all get them.
+inline constexpr std::uint32_t large_payload = 1024;
+bool gets_large_edits(const ArmInfo& arm);
+bool is_large(const ArmInfo& arm);
+
+// --- the builders, one per file
+VectorFile build_header_file();
+VectorFile build_payload_file(Direction direction);
+VectorFile build_message_file(Direction direction);
+std::vector<VectorFile> build_all();
+
+// number_tests assigns tcIds 1..N in file order and checks every vector
+// (a policy flag, an allowed result/member combination, flags known).
+void number_tests(VectorFile& file);
+
+}  // namespace qemud::golden
