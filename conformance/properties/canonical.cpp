@@ -1,0 +1,378 @@
+#include "canonical.h"
+
+#include <map>
+#include <mutex>
+#include <sstream>
+
+#include "arm_layout.h"
+#include "codecs/value_model.h"
+#include "xdrc/analysis.h"
+
+namespace qemud::comparator {
+
+namespace {
+
+const ProtocolInfo& info() { return ProtocolInfo::get(); }
+
+std::uint32_t be32(ByteView wire, std::size_t offset) {
+    return (std::uint32_t{wire[offset]} << 24) | (std::uint32_t{wire[offset + 1]} << 16) |
+           (std::uint32_t{wire[offset + 2]} << 8) | wire[offset + 3];
+}
+
+void put_be32(Bytes& wire, std::size_t offset, std::uint32_t word) {
+    for (int i = 0; i < 4; ++i) wire[offset + i] = static_cast<std::uint8_t>(word >> (24 - 8 * i));
+}
+
+// walk adds the element words of one declaration placed at `offset`. Nested
+// fixed-size structs and fixed arrays of them are followed through the AST;
+// nothing of variable size occurs in an arm of this protocol (every arm has
+// one payload size, PROTOCOL.md section 5), so none is followed.
+void walk(const xdr::Declaration& d, std::size_t offset, const std::string& path, std::vector<ElementSite>& out) {
+    const auto& spec = info().spec();
+    const xdr::TypeRef type = xdr::resolve_typedefs(spec, d.type);
+    if (type.is_primitive()) {
+        const auto p = type.primitive();
+        const bool byte_type = p == xdr::PrimitiveType::char_ || p == xdr::PrimitiveType::uchar;
+        if (!byte_type) return;
+        const bool is_char = p == xdr::PrimitiveType::char_;
+        if (d.array == xdr::ArrayKind::none) out.push_back({offset, is_char, path});
+        if (d.array == xdr::ArrayKind::fixed)
+            for (std::uint32_t i = 0; i < *d.size; ++i)
+                out.push_back({offset + 4 * i, is_char, path + "[" + std::to_string(i) + "]"});
+        return;
+    }
+    const auto* s = spec.find_struct(type.name());
+    if (!s) return;
+    const auto struct_size = xdr::wire_size(spec, type);
+    if (!struct_size.fixed()) return;
+    auto fields = [&](std::size_t base, const std::string& prefix) {
+        std::size_t at = base;
+        for (const auto& field : s->fields) {
+            walk(field, at, prefix + "." + field.name, out);
+            at += xdr::wire_size(spec, field).max;
+        }
+    };
+    if (d.array == xdr::ArrayKind::none) fields(offset, path);
+    if (d.array == xdr::ArrayKind::fixed)
+        for (std::uint32_t i = 0; i < *d.size; ++i)
+            fields(offset + i * struct_size.max, path + "[" + std::to_string(i) + "]");
+}
+
+int severity(policy::DecoderRule rule) {
+    switch (rule) {
+        case policy::DecoderRule::must_accept: return 0;
+        case policy::DecoderRule::acceptable: return 1;
+        case policy::DecoderRule::must_reject: return 2;
+    }
+    return 2;
+}
+
+void add_flag(Classification& c, policy::Flag flag, std::size_t offset, std::string path = {}) {
+    c.flags.push_back({flag, offset, std::move(path)});
+    const auto rule = policy::row(flag).decoder;
+    if (severity(rule) > severity(c.rule)) c.rule = rule;
+}
+
+// classify_payload judges the payload that starts at `base` in wire.
+void classify_payload(Direction d, ByteView wire, std::size_t base, Classification& c) {
+    const ByteView payload = wire.subspan(base);
+    const std::size_t prefix = info().payload_prefix_size(d);
+    if (payload.size() < prefix + 4) {
+        add_flag(c, policy::Flag::truncated, base + payload.size());
+        return;
+    }
+    const auto discriminant = static_cast<std::int32_t>(be32(payload, prefix));
+    c.arm = info().find_arm(d, discriminant);
+    if (!c.arm) {
+        add_flag(c, policy::Flag::unknown_discriminant, base + prefix, "data.type");
+        return;
+    }
+    for (const auto& site : element_sites(*c.arm)) {
+        if (site.offset + 4 > payload.size()) break;
+        const std::uint32_t word = be32(payload, site.offset);
+        if (site.is_char) {
+            const auto cls = policy::classify_char_word(word);
+            if (cls != policy::ElementClass::canonical)
+                add_flag(c, policy::char_word_flag(cls), base + site.offset, site.path);
+        } else if (policy::classify_uchar_word(word) != policy::ElementClass::canonical) {
+            add_flag(c, policy::Flag::non_canonical_uchar, base + site.offset, site.path);
+        }
+    }
+    if (payload.size() < c.arm->payload_size) add_flag(c, policy::Flag::truncated, base + payload.size());
+    if (payload.size() > c.arm->payload_size) add_flag(c, policy::Flag::trailing_bytes, base + c.arm->payload_size);
+}
+
+void classify_header(ByteView wire, Classification& c, std::optional<Direction> direction) {
+    if (wire.size() < 8) {
+        add_flag(c, policy::Flag::truncated, wire.size());
+        return;
+    }
+    if (policy::check_magic(be32(wire, 0))) add_flag(c, policy::Flag::bad_magic, 0);
+    const std::uint32_t length = be32(wire, 4);
+    if (!direction) {
+        if (auto f = policy::check_bare_header_length(length)) add_flag(c, *f, 4);
+        if (wire.size() > 8) add_flag(c, policy::Flag::trailing_bytes, 8);
+        return;
+    }
+    if (length > info().max_payload(*direction)) {
+        add_flag(c, policy::Flag::length_too_large, 4);
+        return;
+    }
+    if (wire.size() < 8 + std::size_t{length}) add_flag(c, policy::Flag::truncated, wire.size());
+    if (wire.size() > 8 + std::size_t{length}) add_flag(c, policy::Flag::trailing_bytes, 8 + std::size_t{length});
+    // The payload within `length` is judged on its own, then length
+    // against the arm it names.
+    Classification payload;
+    const ByteView within = wire.subspan(0, std::min<std::size_t>(wire.size(), 8 + std::size_t{length}));
+    classify_payload(*direction, within, 8, payload);
+    c.arm = payload.arm;
+    const bool mismatch =
+        payload.arm && length != payload.arm->payload_size && wire.size() >= 8 + std::size_t{length};
+    if (mismatch) add_flag(c, policy::Flag::length_mismatch, 4);
+    for (const auto& f : payload.flags) {
+        // A payload cut short (or left long) by the length word is a length
+        // mismatch, not a truncation.
+        if (mismatch && (f.flag == policy::Flag::truncated || f.flag == policy::Flag::trailing_bytes)) continue;
+        add_flag(c, f.flag, f.offset, f.path);
+    }
+}
+
+std::size_t payload_base(Kind kind) { return is_message(kind) ? 8 : 0; }
+
+Bytes rewrite(Kind kind, ByteView wire, bool low_byte) {
+    Bytes out(wire.begin(), wire.end());
+    if (kind == Kind::header) return out;
+    const auto c = classify(kind, wire);
+    if (!c.arm) return out;
+    const std::size_t base = payload_base(kind);
+    for (const auto& site : element_sites(*c.arm)) {
+        const std::size_t at = base + site.offset;
+        if (at + 4 > out.size()) break;
+        const std::uint32_t word = be32(wire, at);
+        const auto byte = static_cast<std::uint8_t>(word);
+        if (site.is_char) {
+            const auto cls = policy::classify_char_word(word);
+            if (cls == policy::ElementClass::zero_extended_high ||
+                (low_byte && cls == policy::ElementClass::non_canonical))
+                put_be32(out, at, policy::canonical_char_word(byte));
+        } else if (low_byte && policy::classify_uchar_word(word) != policy::ElementClass::canonical) {
+            put_be32(out, at, policy::canonical_uchar_word(byte));
+        }
+    }
+    return out;
+}
+
+template <class T>
+std::string describe(const Outcome<T>& out) {
+    if (out.ok()) return "accepted";
+    if (out.unsupported()) return "unsupported (" + out.unsupported_reason().what + ")";
+    return "rejected: " + out.error().to_string() + " [" + out.error().flag + "]";
+}
+
+// first_word_difference names the first differing byte offset.
+std::string first_difference(ByteView a, ByteView b) {
+    const std::size_t n = std::min(a.size(), b.size());
+    for (std::size_t i = 0; i < n; ++i)
+        if (a[i] != b[i]) {
+            std::ostringstream os;
+            os << "first difference at byte 0x" << std::hex << i;
+            return os.str();
+        }
+    if (a.size() != b.size())
+        return "sizes differ: " + std::to_string(a.size()) + " vs " + std::to_string(b.size());
+    return "identical";
+}
+
+// first_value_difference names the first differing member path of two
+// values of the value model.
+std::string first_value_difference(const Json& a, const Json& b, const std::string& path = "") {
+    if (a.is_object() && b.is_object()) {
+        for (const auto& [key, value] : a.items()) {
+            const std::string p = path.empty() ? key : path + "." + key;
+            if (!b.contains(key)) return p + " missing on one side";
+            if (value != b.at(key)) return first_value_difference(value, b.at(key), p);
+        }
+        for (const auto& [key, _] : b.items())
+            if (!a.contains(key)) return (path.empty() ? key : path + "." + key) + " missing on one side";
+    }
+    if (a.is_string() && b.is_string() && a.get_ref<const std::string&>().size() == b.get_ref<const std::string&>().size()) {
+        const auto& x = a.get_ref<const std::string&>();
+        const auto& y = b.get_ref<const std::string&>();
+        for (std::size_t i = 0; i < x.size(); i += 2)
+            if (x.compare(i, 2, y, i, 2) != 0)
+                return path + "[" + std::to_string(i / 2) + "]: " + x.substr(i, 2) + " vs " + y.substr(i, 2);
+    }
+    std::string sa = a.dump(), sb = b.dump();
+    if (sa.size() > 80) sa = sa.substr(0, 80) + "...";
+    if (sb.size() > 80) sb = sb.substr(0, 80) + "...";
+    return path + ": " + sa + " vs " + sb;
+}
+
+}  // namespace
+
+const std::vector<ElementSite>& element_sites(const ArmInfo& arm) {
+    static std::mutex mutex;
+    static std::map<std::pair<Direction, std::int32_t>, std::vector<ElementSite>> cache;
+    std::lock_guard lock(mutex);
+    const auto key = std::make_pair(arm.direction, arm.value);
+    if (auto it = cache.find(key); it != cache.end()) return it->second;
+    std::vector<ElementSite> sites;
+    for (const auto& field : testing::arm_fields(arm))
+        walk(field.declaration, field.offset, "data." + arm.member + "." + field.name, sites);
+    return cache.emplace(key, std::move(sites)).first->second;
+}
+
+policy::Flag Classification::deciding() const {
+    for (const auto& f : flags)
+        if (policy::row(f.flag).decoder == rule) return f.flag;
+    return policy::Flag::canonical;
+}
+
+std::string Classification::to_string() const {
+    std::ostringstream os;
+    os << "policy: " << policy::to_string(rule) << " (" << policy::name(deciding()) << ")";
+    if (arm) os << ", arm " << arm->name;
+    std::size_t shown = 0;
+    for (const auto& f : flags) {
+        if (shown++ == 8) {
+            os << ", ... " << flags.size() - 8 << " more";
+            break;
+        }
+        os << (shown == 1 ? "; flags: " : ", ") << policy::name(f.flag) << " at 0x" << std::hex << f.offset
+           << std::dec;
+        if (!f.path.empty()) os << " (" << f.path << ")";
+    }
+    return os.str();
+}
+
+Classification classify(Kind kind, ByteView wire) {
+    Classification c;
+    switch (kind) {
+        case Kind::header: classify_header(wire, c, std::nullopt); break;
+        case Kind::client:
+        case Kind::server: classify_payload(*direction_of(kind), wire, 0, c); break;
+        case Kind::client_message:
+        case Kind::server_message: classify_header(wire, c, direction_of(kind)); break;
+    }
+    return c;
+}
+
+Bytes canonical(Kind kind, ByteView wire) { return rewrite(kind, wire, false); }
+Bytes low_byte_canonical(Kind kind, ByteView wire) { return rewrite(kind, wire, true); }
+
+std::string title(std::string_view first, std::string_view second, Kind kind, const ArmInfo* arm,
+                  std::string_view what) {
+    std::string a(first), b(second);
+    if (!b.empty() && b < a) std::swap(a, b);  // sorted, so duplicates group
+    std::string out = "qemud-harness: " + a + (b.empty() ? "" : "-" + b) + " " + std::string(to_string(kind));
+    out += " ";
+    out += arm ? arm->name : std::string("no-arm");
+    out += " ";
+    out += what;
+    return out;
+}
+
+Comparison compare_decoders(Kind kind, ByteView wire, std::span<const Codec* const> codecs) {
+    Comparison cmp;
+    cmp.classification = classify(kind, wire);
+    const auto& c = cmp.classification;
+    const auto flag = c.deciding();
+    const Bytes canon = canonical(kind, wire);
+    const Bytes low = low_byte_canonical(kind, wire);
+    auto finding = [&](std::string_view a, std::string_view b, std::string_view what, std::string detail) {
+        cmp.findings.push_back({std::string(a), std::string(b), title(a, b, kind, c.arm, what), std::move(detail), flag});
+    };
+
+    for (const Codec* codec : codecs) {
+        Answer answer{codec, codec->decode(kind, wire), std::nullopt};
+        if (answer.decoded.ok()) answer.reencoded = codec->encode(kind, answer.decoded.value());
+        cmp.answers.push_back(std::move(answer));
+    }
+
+    for (const auto& a : cmp.answers) {
+        const std::string name(a.codec->name());
+        if (a.decoded.unsupported()) continue;
+        const bool accepted = a.decoded.ok();
+        switch (c.rule) {
+            case policy::DecoderRule::must_reject:
+                if (accepted)
+                    finding(name, "", "accepts-invalid",
+                            name + " accepted a wire the policy rejects (" + std::string(policy::name(flag)) + ")");
+                break;
+            case policy::DecoderRule::acceptable:
+                if (accepted && a.codec->strict())
+                    finding(name, "", "strict-accepts-acceptable",
+                            name + " claims strict() but accepted a " + std::string(policy::name(flag)) +
+                                " wire; a strict decoder rejects it");
+                else if (accepted && !(a.reencoded->ok() && a.reencoded->value() == low))
+                    finding(name, "", "lenient-misreads",
+                            name + " accepted a " + std::string(policy::name(flag)) +
+                                " wire but its re-encoding is not the low-8-bit reading: " +
+                                (a.reencoded->ok() ? first_difference(a.reencoded->value(), low)
+                                                   : describe(*a.reencoded)));
+                break;
+            case policy::DecoderRule::must_accept:
+                if (!accepted)
+                    finding(name, "", "rejects-valid",
+                            name + " rejected a wire the policy accepts: " + describe(a.decoded));
+                else if (!a.reencoded->ok())
+                    finding(name, "", "reencode-fails",
+                            name + " decoded but cannot re-encode its value: " + describe(*a.reencoded));
+                else if (a.reencoded->value() != canon)
+                    finding(name, "", "not-canonical-round-trip",
+                            name + ": encode(decode(b)) != canonical(b), " +
+                                first_difference(a.reencoded->value(), canon));
+                break;
+        }
+    }
+
+    // Pairwise: accept/reject splits and different values.
+    for (std::size_t i = 0; i < cmp.answers.size(); ++i)
+        for (std::size_t j = i + 1; j < cmp.answers.size(); ++j) {
+            const auto& a = cmp.answers[i];
+            const auto& b = cmp.answers[j];
+            if (a.decoded.unsupported() || b.decoded.unsupported()) continue;
+            const std::string an(a.codec->name()), bn(b.codec->name());
+            if (a.decoded.ok() && b.decoded.ok()) {
+                if (a.decoded.value() != b.decoded.value())
+                    finding(an, bn, "decode-disagrees",
+                            "values differ at " + first_value_difference(a.decoded.value(), b.decoded.value()));
+            } else if (a.decoded.ok() != b.decoded.ok()) {
+                const auto& acceptor = a.decoded.ok() ? a : b;
+                const auto& rejector = a.decoded.ok() ? b : a;
+                const bool allowed = c.rule == policy::DecoderRule::acceptable && !acceptor.codec->strict() &&
+                                     rejector.codec->strict();
+                Disagreement d{an, bn, title(an, bn, kind, c.arm, "accept-reject"),
+                               std::string(acceptor.codec->name()) + " accepts, " +
+                                   std::string(rejector.codec->name()) + " " + describe(rejector.decoded),
+                               flag};
+                (allowed ? cmp.notes : cmp.findings).push_back(std::move(d));
+            }
+        }
+    return cmp;
+}
+
+Comparison Comparison::involving(std::string_view name) const {
+    Comparison out;
+    out.classification = classification;
+    out.answers = answers;
+    auto keep = [&](const std::vector<Disagreement>& from, std::vector<Disagreement>& to) {
+        for (const auto& d : from)
+            if (d.first == name || d.second == name) to.push_back(d);
+    };
+    keep(findings, out.findings);
+    keep(notes, out.notes);
+    return out;
+}
+
+std::string Comparison::to_string() const {
+    std::ostringstream os;
+    os << classification.to_string() << "\n";
+    for (const auto& a : answers) os << "  " << a.codec->name() << ": " << describe(a.decoded) << "\n";
+    for (const auto& f : findings) os << "  FINDING " << f.title << ": " << f.detail << "\n";
+    for (const auto& n : notes)
+        os << "  acceptable [" << policy::name(n.flag) << "] " << n.title << ": " << n.detail << "\n";
+    return os.str();
+}
+
+}  // namespace qemud::comparator

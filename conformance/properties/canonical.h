@@ -1,0 +1,116 @@
+// canonical.h: the comparator. What the policy (PROTOCOL.md section 6,
+// reference/policy/policy.h) says about one wire, the canonical form of a
+// wire, and whether the answers of several implementations to the same
+// wire disagree in a way the policy allows. The properties use it today;
+// the differential fuzz targets reuse it (library qemud::comparator).
+//
+// Where the char and unsigned char element words are is derived from the
+// AST of protocol.x (arm_layout.h), for the arm the wire's own discriminant
+// selects, so a changed discriminant is judged by the arm it now names.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "codecs/codec.h"
+#include "policy/policy.h"
+#include "protocol_info/protocol_info.h"
+
+namespace qemud::comparator {
+
+// ElementSite is one 4-byte char or unsigned char element word of an arm's
+// payload: its offset from the start of the payload and its field path
+// ("data.domainCreateReply.name[17]").
+struct ElementSite {
+    std::size_t offset = 0;
+    bool is_char = true;  // char (sign-extended canonical) or unsigned char
+    std::string path;
+};
+
+// element_sites lists the element words of an arm's payload in wire order
+// (empty for a void arm). Computed once per arm from the AST.
+const std::vector<ElementSite>& element_sites(const ArmInfo& arm);
+
+// FlagAt is one policy row that applies to a wire, and where.
+struct FlagAt {
+    policy::Flag flag;
+    std::size_t offset = 0;  // in the wire as given (header included for *_message)
+    std::string path;        // field path when it is an element, else empty
+};
+
+// Classification is the policy's verdict on one wire of a payload or
+// message kind: every row that applies, in wire order, and the decoder rule
+// that results (the strictest of them; must_accept when none applies).
+struct Classification {
+    const ArmInfo* arm = nullptr;  // the arm the discriminant names, when it names one
+    std::vector<FlagAt> flags;
+    policy::DecoderRule rule = policy::DecoderRule::must_accept;
+    // deciding is the first flag with the resulting rule (canonical when
+    // there is none): the flag a report names.
+    policy::Flag deciding() const;
+    std::string to_string() const;
+};
+
+// classify judges a wire of any kind. It never fails.
+Classification classify(Kind kind, ByteView wire);
+
+// canonical rewrites every zero-extended char element >= 0x80 (00 00 00 XX)
+// to its sign-extended form (FF FF FF XX) and changes nothing else: the
+// bytes an encoder must produce for what a decoder accepted (PROTOCOL.md
+// section 6). A wire whose arm cannot be told is returned unchanged.
+Bytes canonical(Kind kind, ByteView wire);
+
+// low_byte_canonical also rewrites every other non-canonical char and
+// unsigned char element to the canonical word of its low 8 bits: what
+// libtirpc's lenient decoder reads, re-encoded.
+Bytes low_byte_canonical(Kind kind, ByteView wire);
+
+// Answer is one implementation's decode of a wire and, when it accepted,
+// its own re-encoding of the decoded value.
+struct Answer {
+    const Codec* codec = nullptr;
+    Outcome<Json> decoded = Unsupported{};
+    std::optional<Outcome<Bytes>> reencoded;
+};
+
+// Disagreement is one departure from the policy (a finding) or one
+// difference the policy allows (a note), with a stable title that groups
+// duplicates: "qemud-harness: cxx-rpcgen client QEMUD_CLIENT_PKT_DUMP_XML
+// decode-disagrees".
+struct Disagreement {
+    std::string first;   // implementation names, sorted; second empty when
+    std::string second;  // the finding is about one implementation alone
+    std::string title;
+    std::string detail;
+    policy::Flag flag = policy::Flag::canonical;
+};
+
+struct Comparison {
+    Classification classification;
+    std::vector<Answer> answers;
+    std::vector<Disagreement> findings;  // each one breaks the policy
+    std::vector<Disagreement> notes;     // acceptable differences, with their flag
+    bool ok() const { return findings.empty(); }
+    // involving keeps the findings and notes that name implementation `name`.
+    Comparison involving(std::string_view name) const;
+    std::string to_string() const;
+};
+
+// compare_decoders decodes `wire` with every codec, re-encodes what each
+// accepts (with the same codec), and checks the answers against the policy
+// and each other:
+//  * must_reject: every codec rejects;
+//  * acceptable: a strict codec rejects; a lenient one rejects or accepts a
+//    value whose re-encoding is low_byte_canonical(wire);
+//  * must_accept: every codec accepts, and re-encodes to canonical(wire);
+//  * codecs that accept agree on the value.
+// Unsupported answers are skipped.
+Comparison compare_decoders(Kind kind, ByteView wire, std::span<const Codec* const> codecs);
+
+// title builds the stable title of a finding.
+std::string title(std::string_view first, std::string_view second, Kind kind, const ArmInfo* arm,
+                  std::string_view what);
+
+}  // namespace qemud::comparator
