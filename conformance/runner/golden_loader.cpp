@@ -1,0 +1,131 @@
+#include "golden_loader.h"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "text_util.h"
+
+namespace qemud::conform {
+
+std::string_view to_string(Expectation expect) {
+    switch (expect) {
+        case Expectation::valid: return "valid";
+        case Expectation::invalid: return "invalid";
+        case Expectation::acceptable: return "acceptable";
+    }
+    return "?";
+}
+
+namespace {
+
+struct Malformed {
+    std::string why;
+};
+
+const Json& member(const Json& j, const char* name, const std::string& where) {
+    if (!j.is_object() || !j.contains(name)) throw Malformed{where + ": missing \"" + name + "\""};
+    return j.at(name);
+}
+
+std::string hex_member(const Json& j, const char* name, const std::string& where) {
+    const Json& h = member(j, name, where);
+    if (!h.is_string() || !is_hex(h.get<std::string>()))
+        throw Malformed{where + ": \"" + name + "\" is not an even-length hex string"};
+    return lower_hex(h.get<std::string>());
+}
+
+Case read_test(const Json& t, Kind kind, const std::string& arm, const std::string& file) {
+    if (!t.is_object()) throw Malformed{file + ": a test is not an object"};
+    const Json& id = member(t, "tcId", file);
+    if (!id.is_number_integer()) throw Malformed{file + ": tcId is not an integer"};
+    const std::string where = file + " tcId " + std::to_string(id.get<std::int64_t>());
+    Case c;
+    c.kind = kind;
+    c.name = "golden/" + std::string(to_string(kind)) + "/tc" + std::to_string(id.get<std::int64_t>());
+    c.message_type = arm.empty() ? "header" : arm;
+    const Json& result = member(t, "result", where);
+    if (result == "valid")
+        c.expect = Expectation::valid;
+    else if (result == "invalid")
+        c.expect = Expectation::invalid;
+    else if (result == "acceptable")
+        c.expect = Expectation::acceptable;
+    else
+        throw Malformed{where + ": result must be valid, invalid or acceptable"};
+    c.wire = hex_member(t, "wire", where);
+    if (t.contains("comment") && t["comment"].is_string()) c.comment = t["comment"].get<std::string>();
+    if (t.contains("flags")) {
+        if (!t["flags"].is_array()) throw Malformed{where + ": flags is not an array"};
+        for (const auto& f : t["flags"]) {
+            if (!f.is_string()) throw Malformed{where + ": a flag is not a string"};
+            c.flags.push_back(f.get<std::string>());
+        }
+    }
+    if (t.contains("value")) c.value = t["value"];
+    if (c.expect != Expectation::invalid && !c.value) throw Malformed{where + ": a " +
+                                                                      std::string(to_string(c.expect)) +
+                                                                      " vector needs a value"};
+    if (t.contains("canonicalWire")) c.canonical_wire = hex_member(t, "canonicalWire", where);
+    if (t.contains("layout")) {
+        if (!t["layout"].is_array()) throw Malformed{where + ": layout is not an array"};
+        for (const auto& l : t["layout"]) {
+            if (!l.is_array() || l.size() != 3 || !l[0].is_number_unsigned() || !l[1].is_number_unsigned() ||
+                !l[2].is_string())
+                throw Malformed{where + ": a layout entry is not [offset, length, path]"};
+            c.layout.push_back({l[0].get<std::size_t>(), l[1].get<std::size_t>(), l[2].get<std::string>()});
+        }
+    }
+    return c;
+}
+
+void load_file(const std::filesystem::path& path, Kind kind, GoldenSet& out) {
+    const std::string file = path.string();
+    std::ifstream in(path);
+    if (!in) throw Malformed{"golden vectors missing: cannot open " + file};
+    Json doc = Json::parse(in, nullptr, false);
+    if (doc.is_discarded()) throw Malformed{file + ": not valid JSON"};
+    const Json& k = member(doc, "kind", file);
+    if (k != std::string(to_string(kind)))
+        throw Malformed{file + ": kind is " + excerpt(k.dump(), 40) + ", expected \"" + std::string(to_string(kind)) +
+                        "\""};
+    const Json& groups = member(doc, "testGroups", file);
+    if (!groups.is_array()) throw Malformed{file + ": testGroups is not an array"};
+    std::size_t count = 0;
+    for (const auto& g : groups) {
+        std::string arm;
+        if (g.is_object() && g.contains("arm")) {
+            if (!g["arm"].is_string()) throw Malformed{file + ": a group's arm is not a string"};
+            arm = g["arm"].get<std::string>();
+        }
+        const Json& tests = member(g, "tests", file);
+        if (!tests.is_array()) throw Malformed{file + ": a group's tests is not an array"};
+        for (const auto& t : tests) {
+            out.cases.push_back(read_test(t, kind, arm, file));
+            ++count;
+        }
+    }
+    if (doc.contains("numberOfTests") && doc["numberOfTests"].is_number_integer() &&
+        doc["numberOfTests"].get<std::size_t>() != count)
+        throw Malformed{file + ": numberOfTests says " + doc["numberOfTests"].dump() + " but the file holds " +
+                        std::to_string(count)};
+    if (count == 0) throw Malformed{file + ": holds no tests"};
+}
+
+}  // namespace
+
+std::variant<GoldenSet, std::string> load_golden(const std::string& dir) {
+    GoldenSet set;
+    try {
+        if (!std::filesystem::is_directory(dir)) return "golden vectors missing: " + dir + " is not a directory";
+        for (Kind kind : all_kinds)
+            load_file(std::filesystem::path(dir) / (std::string(to_string(kind)) + "_test.json"), kind, set);
+    } catch (const Malformed& m) {
+        return m.why;
+    } catch (const std::exception& e) {
+        return std::string("golden vectors malformed: ") + e.what();
+    }
+    return set;
+}
+
+}  // namespace qemud::conform

@@ -1,0 +1,67 @@
+#include "inprocess_endpoint.h"
+
+#include "text_util.h"
+
+namespace qemud::conform {
+
+namespace {
+
+class InProcessEndpoint : public Endpoint {
+public:
+    explicit InProcessEndpoint(const Codec& codec) : codec_(codec) {
+        info_.name = std::string(codec.name());
+        info_.version = "in-tree";
+        for (Kind kind : all_kinds) info_.kinds.insert(kind);
+    }
+    std::optional<std::string> start() override { return std::nullopt; }
+    const HelloInfo& hello() const override { return info_; }
+
+    Answer encode(Kind kind, const Json& value) override {
+        auto out = codec_.encode(kind, value);
+        Answer answer;
+        if (out.ok()) {
+            answer.type = Answer::Type::success;
+            answer.wire = bytes_to_hex(out.value());
+        } else if (out.unsupported()) {
+            answer.type = Answer::Type::unsupported;
+            answer.message = out.unsupported_reason().what;
+        } else {
+            answer.type = Answer::Type::error;
+            answer.message = out.error().to_string();
+        }
+        return answer;
+    }
+
+    Answer decode(Kind kind, const std::string& wire_hex) override {
+        const auto bytes = hex_to_bytes(wire_hex);
+        Answer answer;
+        if (!bytes) {
+            answer.message = "internal: the runner sent a wire that is not hex";
+            return answer;
+        }
+        auto out = codec_.decode(kind, *bytes);
+        if (out.ok()) {
+            answer.type = Answer::Type::success;
+            answer.value = std::move(out.value());
+        } else if (out.unsupported()) {
+            answer.type = Answer::Type::unsupported;
+            answer.message = out.unsupported_reason().what;
+        } else {
+            answer.type = Answer::Type::error;
+            answer.message = out.error().to_string();
+        }
+        return answer;
+    }
+
+private:
+    const Codec& codec_;
+    HelloInfo info_;
+};
+
+}  // namespace
+
+std::unique_ptr<Endpoint> make_inprocess_endpoint(const Codec& codec) {
+    return std::make_unique<InProcessEndpoint>(codec);
+}
+
+}  // namespace qemud::conform

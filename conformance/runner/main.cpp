@@ -1,0 +1,72 @@
+// main.cpp: qemud-conform's command line (spec: docs/SHIM-CONTRACT.md).
+// Parsing only; run.cpp does the work.
+#include <csignal>
+#include <exception>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "options.h"
+
+#ifndef QEMUD_GOLDEN_DIR
+#define QEMUD_GOLDEN_DIR "golden"
+#endif
+
+int main(int argc, char** argv) {
+    using qemud::conform::Options;
+    // A shim that dies while we write to it must not kill the runner.
+    std::signal(SIGPIPE, SIG_IGN);
+
+    Options o;
+    o.program = argc > 0 ? argv[0] : "qemud-conform";
+    o.vectors = QEMUD_GOLDEN_DIR;
+    CLI::App app{"qemud-conform: checks an implementation of the qemud protocol against the golden vectors and "
+                 "randomized differential cases (shim protocol version 1, docs/SHIM-CONTRACT.md).\n"
+                 "Exit status: 0 every required case passed, 1 a case failed, 2 the run could not be made."};
+    app.add_option("--shim", o.shim, "shell command starting the shim (run by /bin/sh -c); without it, the "
+                                     "in-tree implementations are tested in process");
+    app.add_option("--impl", o.impls, "with no --shim: in-tree implementation(s) to test (rpcgen, cxx, dynamic; "
+                                      "default: all)");
+    auto* vectors = app.add_option("--vectors", o.vectors, "directory of <kind>_test.json golden vectors")
+                        ->capture_default_str();
+    app.add_flag("--no-golden", o.no_golden, "skip the golden vectors (random cases only)");
+    app.add_option("--random", o.random, "number of seeded random differential cases (default 0)");
+    app.add_option("--seed", o.seed, "seed of the random cases (default 1)");
+    auto* timeout = app.add_option("--timeout-ms", o.timeout_ms, "per-request timeout (default 5000)")
+                        ->check(CLI::Range(1, 3600000));
+    app.add_option("--junit", o.junit, "write JUnit XML here");
+    app.add_option("--json", o.json, "write a JSON report here");
+    app.add_option("--only", o.only, "run only cases whose name matches this glob (repeatable), e.g. "
+                                     "'golden/client/*' or 'random/*/QEMUD_SERVER_PKT_DUMP_XML/*'");
+    app.add_option("--disabled", o.disabled, "JSON object: case-name glob -> reason; matching cases are skipped "
+                                             "with the reason");
+    app.add_flag("--require-all", o.require_all, "count every skipped case as failed");
+    app.add_option("--max-failures", o.max_failures, "failures listed in the summary (default 50)");
+    app.add_flag("-q,--quiet", o.quiet, "no progress on stderr");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp&) {
+        std::cout << app.help();
+        return 0;
+    } catch (const CLI::CallForAllHelp&) {
+        std::cout << app.help("", CLI::AppFormatMode::All);
+        return 0;
+    } catch (const CLI::ParseError& e) {
+        std::cerr << "qemud-conform: " << e.what() << " (see --help)\n";
+        return 2;
+    }
+    o.vectors_given = vectors->count() > 0;
+    o.timeout_given = timeout->count() > 0;
+    if (o.shim && !o.impls.empty()) {
+        std::cerr << "qemud-conform: --impl selects in-tree implementations; it cannot be combined with --shim\n";
+        return 2;
+    }
+    try {
+        return qemud::conform::run(o);
+    } catch (const std::exception& e) {
+        // Nothing should reach here; if it does the run could not be made.
+        std::cerr << "qemud-conform: internal error: " << e.what() << "\n";
+        return 2;
+    }
+}

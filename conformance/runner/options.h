@@ -1,0 +1,34 @@
+// options.h: the command line of qemud-conform (main.cpp parses it).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace qemud::conform {
+
+struct Options {
+    std::string program = "qemud-conform";  // as invoked, for rerun lines
+    std::optional<std::string> shim;         // none: the in-tree implementations
+    std::vector<std::string> impls;          // in-tree implementations to test (none: all)
+    std::string vectors;                     // golden directory
+    bool vectors_given = false;
+    bool no_golden = false;
+    std::size_t random = 0;
+    std::uint64_t seed = 1;
+    int timeout_ms = 5000;
+    bool timeout_given = false;
+    std::optional<std::string> junit;
+    std::optional<std::string> json;
+    std::vector<std::string> only;
+    std::optional<std::string> disabled;
+    bool require_all = false;
+    std::size_t max_failures = 50;
+    bool quiet = false;
+};
+
+// run executes a parsed command line and returns the exit status (0, 1, 2).
+int run(const Options& options);
+
+}  // namespace qemud::conform

@@ -1,0 +1,180 @@
+// run.cpp: one qemud-conform run: gather the cases, select them, run them
+// against each endpoint, report, and choose the exit status (SHIM.md).
+#include <chrono>
+#include <iostream>
+#include <memory>
+
+#include "codecs/registry.h"
+#include "golden_loader.h"
+#include "inprocess_endpoint.h"
+#include "options.h"
+#include "random_cases.h"
+#include "report.h"
+#include "selection.h"
+#include "shim_endpoint.h"
+#include "text_util.h"
+
+namespace qemud::conform {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+int cannot_run(const std::string& why) {
+    std::cerr << "qemud-conform: cannot run: " << why << "\n";
+    return 2;
+}
+
+// Target is one thing to test: a shim, or an in-tree implementation.
+struct Target {
+    std::string label;        // for messages before hello
+    std::string repro_flags;  // --shim '...' or --impl NAME
+    std::unique_ptr<Endpoint> endpoint;
+};
+
+std::string repro_line(const Options& o, const Target& t, const Case& c) {
+    std::string line = o.program + " " + t.repro_flags;
+    const bool random = c.name.rfind("random/", 0) == 0;
+    if (o.vectors_given && !random) line += " --vectors " + shell_quote(o.vectors);
+    if (random) line += " --no-golden --random " + std::to_string(o.random) + " --seed " + std::to_string(o.seed);
+    if (o.timeout_given) line += " --timeout-ms " + std::to_string(o.timeout_ms);
+    return line + " --only " + shell_quote(c.name);
+}
+
+}  // namespace
+
+int run(const Options& o) {
+    // --- the cases
+    std::vector<Case> cases;
+    std::vector<std::string> notes;
+    if (!o.no_golden) {
+        auto golden = load_golden(o.vectors);
+        if (auto* error = std::get_if<std::string>(&golden)) return cannot_run(*error);
+        auto& set = std::get<GoldenSet>(golden);
+        cases = std::move(set.cases);
+        notes = std::move(set.notes);
+    }
+    if (o.random > 0) {
+        auto drawn = random_cases(o.seed, o.random);
+        cases.insert(cases.end(), std::make_move_iterator(drawn.begin()), std::make_move_iterator(drawn.end()));
+    }
+    if (cases.empty()) return cannot_run("no cases: --no-golden and no --random N");
+
+    std::vector<const Case*> selected;
+    for (const auto& c : cases)
+        if (o.only.empty() || matches_any(o.only, c.name)) selected.push_back(&c);
+    if (selected.empty()) return cannot_run("--only matched no case (names look like golden/client/tc12 or "
+                                            "random/server/QEMUD_SERVER_PKT_GET_VERSION/3)");
+
+    Disabled disabled;
+    if (o.disabled) {
+        auto loaded = load_disabled(*o.disabled);
+        if (auto* error = std::get_if<std::string>(&loaded)) return cannot_run(*error);
+        disabled = std::move(std::get<Disabled>(loaded));
+    }
+
+    // --- what is tested
+    std::vector<Target> targets;
+    if (o.shim) {
+        ShimSettings settings;
+        settings.command = *o.shim;
+        settings.timeout_ms = o.timeout_ms;
+        settings.first_hello_timeout_ms = std::max(o.timeout_ms, 10000);
+        targets.push_back({*o.shim, "--shim " + shell_quote(*o.shim), make_shim_endpoint(settings)});
+    } else {
+        std::vector<const Codec*> codecs;
+        if (o.impls.empty()) {
+            codecs = all_codecs();
+        } else {
+            for (const auto& name : o.impls) {
+                const Codec* codec = find_codec(name);
+                if (!codec) {
+                    std::string known;
+                    for (const Codec* c : all_codecs()) known += (known.empty() ? "" : ", ") + std::string(c->name());
+                    return cannot_run("--impl " + name + ": no such in-tree implementation (known: " + known + ")");
+                }
+                codecs.push_back(codec);
+            }
+        }
+        for (const Codec* codec : codecs)
+            targets.push_back({std::string(codec->name()), "--impl " + std::string(codec->name()),
+                               make_inprocess_endpoint(*codec)});
+    }
+
+    // --- run
+    std::vector<RunReport> runs;
+    bool could_not_run = false;
+    for (auto& target : targets) {
+        if (auto error = target.endpoint->start()) {
+            cannot_run(target.label + ": " + *error);
+            could_not_run = true;
+            break;
+        }
+        RunReport report;
+        report.implementation = target.endpoint->hello().name;
+        report.version = target.endpoint->hello().version;
+        report.notes = notes;
+        for (auto& [glob, hits] : disabled.hits) hits = 0;
+
+        const auto started = Clock::now();
+        auto last_progress = started;
+        int failed = 0;
+        for (std::size_t i = 0; i < selected.size(); ++i) {
+            const Case& c = *selected[i];
+            CaseRecord record;
+            record.c = &c;
+            record.repro = repro_line(o, target, c);
+            if (auto reason = disabled_reason(disabled, c.name)) {
+                record.result = {Status::skipped, *reason};
+            } else {
+                const auto t0 = Clock::now();
+                record.result = run_case(*target.endpoint, c);
+                record.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+            }
+            failed += record.result.status == Status::failed;
+            report.records.push_back(std::move(record));
+            if (!o.quiet && Clock::now() - last_progress > std::chrono::seconds(2)) {
+                last_progress = Clock::now();
+                std::cerr << "qemud-conform: " << report.implementation << ": " << (i + 1) << "/" << selected.size()
+                          << " cases, " << failed << " failed\n";
+            }
+        }
+        target.endpoint->finish();
+        if (!o.quiet)
+            std::cerr << "qemud-conform: " << report.implementation << ": " << selected.size() << " cases in "
+                      << std::chrono::duration<double>(Clock::now() - started).count() << " s, " << failed
+                      << " failed\n";
+        report.stale_disabled = stale_globs(disabled);
+        runs.push_back(std::move(report));
+    }
+
+    // --- verdict
+    int exit_code = could_not_run ? 2 : 0;
+    for (auto& report : runs) {
+        const bool none = report.executed_none();
+        if (o.require_all)
+            for (auto& r : report.records)
+                if (r.result.status == Status::skipped) r.result = {Status::failed, "skipped under --require-all: " + r.result.reason};
+        print_summary(std::cout, report, o.max_failures);
+        if (none) {
+            std::cout << "qemud-conform: " << report.implementation
+                      << ": no case was executed (every case skipped: unsupported kinds or ops, or disabled); "
+                         "this is not a pass\n";
+            std::cerr << "qemud-conform: " << report.implementation << ": no case was executed; not a pass\n";
+            exit_code = 2;
+        } else if (report.failures() > 0 && exit_code == 0) {
+            exit_code = 1;
+        }
+        std::cout << "qemud-conform: " << report.implementation << ": "
+                  << (none ? "NOT RUN" : report.failures() ? "FAIL" : "PASS") << "\n\n";
+    }
+    if (o.junit) {
+        if (auto error = write_junit(*o.junit, runs); !error.empty()) return cannot_run(error);
+    }
+    if (o.json) {
+        if (auto error = write_json(*o.json, runs, exit_code); !error.empty()) return cannot_run(error);
+    }
+    return exit_code;
+}
+
+}  // namespace qemud::conform

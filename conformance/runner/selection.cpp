@@ -1,0 +1,53 @@
+#include "selection.h"
+
+#include <fnmatch.h>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+namespace qemud::conform {
+
+bool glob_match(const std::string& glob, const std::string& name) {
+    return ::fnmatch(glob.c_str(), name.c_str(), 0) == 0;
+}
+
+bool matches_any(const std::vector<std::string>& globs, const std::string& name) {
+    for (const auto& g : globs)
+        if (glob_match(g, name)) return true;
+    return false;
+}
+
+std::variant<Disabled, std::string> load_disabled(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) return "--disabled: cannot open " + path;
+    // ordered_json keeps the file's order, so the first matching glob wins
+    // the way the file reads.
+    auto doc = nlohmann::ordered_json::parse(in, nullptr, false);
+    if (doc.is_discarded() || !doc.is_object())
+        return "--disabled: " + path + " must be a JSON object mapping a case-name glob to a reason";
+    Disabled out;
+    for (const auto& [glob, reason] : doc.items()) {
+        if (!reason.is_string()) return "--disabled: " + path + ": the reason for \"" + glob + "\" is not a string";
+        out.entries.emplace_back(glob, reason.get<std::string>());
+        out.hits[glob] = 0;
+    }
+    return out;
+}
+
+std::optional<std::string> disabled_reason(Disabled& disabled, const std::string& name) {
+    for (const auto& [glob, reason] : disabled.entries)
+        if (glob_match(glob, name)) {
+            ++disabled.hits[glob];
+            return "disabled (" + glob + "): " + reason;
+        }
+    return std::nullopt;
+}
+
+std::vector<std::string> stale_globs(const Disabled& disabled) {
+    std::vector<std::string> out;
+    for (const auto& [glob, reason] : disabled.entries)
+        if (disabled.hits.at(glob) == 0) out.push_back(glob);
+    return out;
+}
+
+}  // namespace qemud::conform

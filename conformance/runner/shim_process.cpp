@@ -1,0 +1,237 @@
+#include "shim_process.h"
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace qemud::conform {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr std::size_t stderr_keep = 4096;
+constexpr std::size_t chunk = 65536;
+
+int remaining_ms(Clock::time_point deadline) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    return left < 0 ? 0 : static_cast<int>(left);
+}
+
+void set_nonblocking(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK); }
+
+void close_fd(int& fd) {
+    if (fd >= 0) ::close(fd);
+    fd = -1;
+}
+
+}  // namespace
+
+ShimProcess::ShimProcess(std::string command, std::size_t max_line)
+    : command_(std::move(command)), max_line_(max_line) {}
+
+ShimProcess::~ShimProcess() { kill(); }
+
+std::optional<std::string> ShimProcess::start() {
+    int in[2], out[2], err[2];
+    if (::pipe2(in, O_CLOEXEC) != 0) return std::string("pipe: ") + std::strerror(errno);
+    if (::pipe2(out, O_CLOEXEC) != 0) {
+        ::close(in[0]), ::close(in[1]);
+        return std::string("pipe: ") + std::strerror(errno);
+    }
+    if (::pipe2(err, O_CLOEXEC) != 0) {
+        ::close(in[0]), ::close(in[1]), ::close(out[0]), ::close(out[1]);
+        return std::string("pipe: ") + std::strerror(errno);
+    }
+    const pid_t pid = ::fork();
+    if (pid < 0) {
+        for (int fd : {in[0], in[1], out[0], out[1], err[0], err[1]}) ::close(fd);
+        return std::string("fork: ") + std::strerror(errno);
+    }
+    if (pid == 0) {
+        // Child: own process group, pipes on 0/1/2 (dup2 clears CLOEXEC),
+        // default SIGPIPE (the runner ignores it; exec would inherit that).
+        ::setpgid(0, 0);
+        ::signal(SIGPIPE, SIG_DFL);
+        ::dup2(in[0], 0);
+        ::dup2(out[1], 1);
+        ::dup2(err[1], 2);
+        ::execl("/bin/sh", "sh", "-c", command_.c_str(), static_cast<char*>(nullptr));
+        ::_exit(127);
+    }
+    ::setpgid(pid, pid);  // also here, so the group exists before any kill
+    ::close(in[0]), ::close(out[1]), ::close(err[1]);
+    pid_ = pid;
+    stdin_fd_ = in[1];
+    stdout_fd_ = out[0];
+    stderr_fd_ = err[0];
+    set_nonblocking(stdin_fd_);
+    set_nonblocking(stdout_fd_);
+    set_nonblocking(stderr_fd_);
+    pending_.clear();
+    stderr_tail_.clear();
+    return std::nullopt;
+}
+
+void ShimProcess::append_stderr(const char* data, std::size_t size) {
+    stderr_tail_.append(data, size);
+    if (stderr_tail_.size() > stderr_keep) stderr_tail_.erase(0, stderr_tail_.size() - stderr_keep);
+}
+
+void ShimProcess::drain_stderr() {
+    char buf[chunk];
+    // Bounded: at most a few chunks per call, so a flood cannot starve stdout.
+    for (int i = 0; i < 16 && stderr_fd_ >= 0; ++i) {
+        const ssize_t n = ::read(stderr_fd_, buf, sizeof buf);
+        if (n > 0) {
+            append_stderr(buf, static_cast<std::size_t>(n));
+        } else if (n == 0) {
+            close_fd(stderr_fd_);
+        } else {
+            if (errno != EAGAIN && errno != EINTR) close_fd(stderr_fd_);
+            return;
+        }
+    }
+}
+
+bool ShimProcess::take_line(std::string* line) {
+    const auto nl = pending_.find('\n');
+    if (nl == std::string::npos) return false;
+    line->assign(pending_, 0, nl);
+    pending_.erase(0, nl + 1);
+    if (!line->empty() && line->back() == '\r') line->pop_back();
+    return true;
+}
+
+ShimProcess::Result ShimProcess::exchange(const std::string& request, int timeout_ms) {
+    const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
+    if (pid_ <= 0) return {Status::exited, "", "the shim is not running"};
+    std::string out = request + "\n";
+    std::size_t written = 0;
+    char buf[chunk];
+    while (true) {
+        if (written == out.size() || stdin_fd_ < 0) {
+            std::string line;
+            if (take_line(&line)) {
+                if (line.size() > max_line_) return {Status::oversized, "", "reply line longer than 1 MiB"};
+                return {Status::line, std::move(line), ""};
+            }
+        }
+        if (pending_.size() > max_line_)
+            return {Status::oversized, "", "reply line longer than 1 MiB (" + std::to_string(pending_.size()) +
+                                               " bytes and no end of line)"};
+        if (stdout_fd_ < 0) return {Status::exited, "", describe_exit(500)};
+
+        pollfd fds[3];
+        nfds_t n = 0;
+        const bool writing = written < out.size() && stdin_fd_ >= 0;
+        if (writing) fds[n++] = {stdin_fd_, POLLOUT, 0};
+        const nfds_t out_index = n;
+        fds[n++] = {stdout_fd_, POLLIN, 0};
+        const nfds_t err_index = n;
+        if (stderr_fd_ >= 0) fds[n++] = {stderr_fd_, POLLIN, 0};
+
+        const int left = remaining_ms(deadline);
+        if (left == 0) return {Status::timeout, "", "no reply within " + std::to_string(timeout_ms) + " ms"};
+        const int ready = ::poll(fds, n, left);
+        if (ready < 0) {
+            if (errno == EINTR) continue;
+            return {Status::exited, "", std::string("poll: ") + std::strerror(errno)};
+        }
+        if (ready == 0) continue;  // the deadline check above ends the loop
+
+        if (writing && fds[0].revents) {
+            if (fds[0].revents & (POLLERR | POLLHUP | POLLNVAL)) {
+                close_fd(stdin_fd_);  // the shim closed its input; wait for what it says
+            } else {
+                const ssize_t w = ::write(stdin_fd_, out.data() + written, out.size() - written);
+                if (w > 0)
+                    written += static_cast<std::size_t>(w);
+                else if (w < 0 && errno != EAGAIN && errno != EINTR)
+                    close_fd(stdin_fd_);
+            }
+        }
+        if (stderr_fd_ >= 0 && err_index < n && fds[err_index].revents) drain_stderr();
+        if (fds[out_index].revents) {
+            const ssize_t r = ::read(stdout_fd_, buf, sizeof buf);
+            if (r > 0) {
+                pending_.append(buf, static_cast<std::size_t>(r));
+            } else if (r == 0 || (errno != EAGAIN && errno != EINTR)) {
+                close_fd(stdout_fd_);
+                // A last complete line before the end is still a reply.
+                std::string line;
+                if ((written == out.size()) && take_line(&line) && line.size() <= max_line_)
+                    return {Status::line, std::move(line), ""};
+                return {Status::exited, "", describe_exit(500)};
+            }
+        }
+    }
+}
+
+std::string ShimProcess::describe_exit(int wait_ms) {
+    // Give the shim a moment to finish dying so the status can be reported,
+    // and keep reading its last words on stderr. WNOWAIT leaves it a zombie,
+    // so its pid still names its group when kill() ends the rest of it.
+    const auto deadline = Clock::now() + std::chrono::milliseconds(wait_ms);
+    siginfo_t info{};
+    bool exited = false;
+    while (pid_ > 0) {
+        info = siginfo_t{};
+        if (::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == pid_) {
+            exited = true;
+            break;
+        }
+        if (Clock::now() >= deadline) break;
+        drain_stderr();
+        ::usleep(10000);
+    }
+    drain_stderr();
+    if (!exited) return "the shim closed its standard output";
+    if (info.si_code == CLD_EXITED) return "the shim exited with status " + std::to_string(info.si_status);
+    return std::string("the shim was killed by signal ") + std::to_string(info.si_status) + " (" +
+           ::strsignal(info.si_status) + ")";
+}
+
+void ShimProcess::stop(const std::string& final_line, int grace_ms) {
+    if (pid_ <= 0) return;
+    if (stdin_fd_ >= 0 && !final_line.empty()) {
+        const std::string line = final_line + "\n";
+        [[maybe_unused]] auto w = ::write(stdin_fd_, line.data(), line.size());  // non-blocking, best effort
+    }
+    close_fd(stdin_fd_);
+    const auto deadline = Clock::now() + std::chrono::milliseconds(grace_ms);
+    while (Clock::now() < deadline) {
+        siginfo_t info{};
+        if (::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == pid_)
+            break;  // exited; kill() reaps it after ending the rest of its group
+        drain_stderr();
+        char buf[chunk];
+        if (stdout_fd_ >= 0 && ::read(stdout_fd_, buf, sizeof buf) == 0) close_fd(stdout_fd_);
+        ::usleep(5000);
+    }
+    kill();
+}
+
+void ShimProcess::kill() {
+    if (pid_ > 0) {
+        // The leader is not reaped yet, so its pid still names the group.
+        ::kill(-pid_, SIGKILL);
+        ::kill(pid_, SIGKILL);  // in case the shim left the group
+        int status = 0;
+        while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+        }
+    }
+    pid_ = -1;
+    close_fds();
+}
+
+void ShimProcess::close_fds() {
+    close_fd(stdin_fd_);
+    close_fd(stdout_fd_);
+    close_fd(stderr_fd_);
+}
+
+}  // namespace qemud::conform
