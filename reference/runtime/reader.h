@@ -1,5 +1,6 @@
-// reader.h: a bounds-checked cursor over XDR input, and the big-endian loads
-// the decoder is built from.
+// reader.h: a bounds-checked cursor over XDR input, the big-endian loads
+// the decoder is built from, and the bulk kernel that decodes arrays of
+// char / unsigned char element words (the bulk of this protocol).
 //
 // Reader never reads past its input: every read_* call is preceded by a
 // has(n) check in the caller (the decoder checks once per field, or once per
@@ -9,8 +10,17 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <span>
+#include <string_view>
+
+#if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
+#include <immintrin.h>
+#define QEMUD_WIRE_X86_SIMD 1
+#else
+#define QEMUD_WIRE_X86_SIMD 0
+#endif
 
 namespace qemud::wire {
 
@@ -57,5 +67,236 @@ private:
     const std::uint8_t* pos_;
     const std::uint8_t* end_;
 };
+
+// ------------------------------------------------------------ SIMD level
+//
+// SimdLevel is the instruction set the bulk kernels (here and in writer.h)
+// use: plain C++ (portable; what other architectures run), SSE2 (the
+// x86-64 baseline, so never missing there), AVX2, AVX-512 (F, BW, VL).
+// simd_level() picks the best the CPU has, once; the environment variable
+// QEMUD_CXX_SIMD=portable|sse2|avx2|avx512 lowers it (never raises it
+// beyond what the CPU has), so every kernel can be tested on one machine.
+enum class SimdLevel { portable, sse2, avx2, avx512 };
+
+inline std::string_view to_string(SimdLevel level) {
+    switch (level) {
+        case SimdLevel::avx512: return "avx512";
+        case SimdLevel::avx2: return "avx2";
+        case SimdLevel::sse2: return "sse2";
+        case SimdLevel::portable: break;
+    }
+    return "portable";
+}
+
+inline SimdLevel detect_simd_level() {
+    SimdLevel best = SimdLevel::portable;
+#if QEMUD_WIRE_X86_SIMD
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("sse2")) best = SimdLevel::sse2;
+    if (__builtin_cpu_supports("avx2")) best = SimdLevel::avx2;
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+        __builtin_cpu_supports("avx512vl"))
+        best = SimdLevel::avx512;
+#endif
+    if (const char* want = std::getenv("QEMUD_CXX_SIMD")) {
+        const std::string_view w(want);
+        const SimdLevel asked = w == "avx512" ? SimdLevel::avx512
+                                : w == "avx2" ? SimdLevel::avx2
+                                : w == "sse2" ? SimdLevel::sse2
+                                              : SimdLevel::portable;
+        if (asked < best) best = asked;
+    }
+    return best;
+}
+
+inline SimdLevel simd_level() {
+    static const SimdLevel level = detect_simd_level();
+    return level;
+}
+
+// ------------------------------------------------- char element kernels
+//
+// An element word of a char / unsigned char array is loaded in native
+// byte order, with no byte swap. byte_words::Layout says where the
+// element's byte and its 24 high bits sit in such a word. fast_ok is the
+// test every kernel applies (wire_codec.h proves at compile time that a
+// word it passes is one policy.h accepts, and that it passes every word
+// policy.h accepts):
+//
+//   unsigned char: the 24 high bits are 0
+//   char:          the 24 high bits are 0, or they are all 1 and the
+//                  byte's sign bit is set (sign-extended)
+//
+// Kernels make one pass with no early exit and no data-dependent branch
+// and return whether every word passed; finding and reporting the first
+// bad word is the policy classifier's job (wire_codec.h), on the cold path.
+namespace byte_words {
+
+struct Layout {
+    static constexpr bool little = std::endian::native == std::endian::little;
+    static constexpr unsigned byte_shift = little ? 24 : 0;
+    static constexpr std::uint32_t high_bits = little ? 0x00FFFFFFu : 0xFFFFFF00u;
+    static constexpr std::uint32_t byte_sign = little ? 0x80000000u : 0x00000080u;
+};
+
+template <bool Signed>
+constexpr bool fast_ok(std::uint32_t x) {
+    using L = Layout;
+    if constexpr (Signed)
+        return (x & L::high_bits) == 0 || (x & (L::high_bits | L::byte_sign)) == (L::high_bits | L::byte_sign);
+    else
+        return (x & L::high_bits) == 0;
+}
+
+// decode_portable: plain C++ the compiler vectorizes with the baseline
+// instruction set. The result is accumulated so the loop has no branch.
+// For char, "high bits all 1 and sign bit set" is "every bit outside the
+// byte's low 7 is 1": (x | low7) == all ones.
+template <bool Signed>
+inline bool decode_portable(const std::uint8_t* __restrict p, std::size_t n, std::uint8_t* __restrict out) {
+    using L = Layout;
+    constexpr std::uint32_t low7 = ~(L::high_bits | L::byte_sign);
+    std::uint32_t ok = 1;
+    for (std::size_t i = 0; i < n; ++i) {
+        std::uint32_t x;
+        std::memcpy(&x, p + 4 * i, sizeof x);
+        out[i] = static_cast<std::uint8_t>(x >> L::byte_shift);
+        if constexpr (Signed)
+            ok &= static_cast<std::uint32_t>((x & L::high_bits) == 0) | static_cast<std::uint32_t>((x | low7) == ~0u);
+        else
+            ok &= static_cast<std::uint32_t>((x & L::high_bits) == 0);
+    }
+    return ok != 0;
+}
+
+#if QEMUD_WIRE_X86_SIMD
+// GCC 12's AVX-512 headers trip -Wuninitialized on their own
+// _mm512_undefined_* placeholders (GCC bug 105593); nothing here reads
+// uninitialized data.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#if !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+// decode_sse2: 16 words per step; the bytes are gathered with two
+// saturating packs (every value is <= 0xFF after the shift, so they are
+// exact).
+template <bool Signed>
+[[gnu::target("sse2")]] inline bool decode_sse2(const std::uint8_t* p, std::size_t n, std::uint8_t* out) {
+    const __m128i high = _mm_set1_epi32(0x00FFFFFF);
+    const __m128i low7 = _mm_set1_epi32(0x7F000000);
+    const __m128i ones = _mm_set1_epi32(-1);
+    const __m128i zero = _mm_setzero_si128();
+    __m128i ok = ones;
+#define QEMUD_WORD_OK(v)                                                                                 \
+    (Signed ? _mm_or_si128(_mm_cmpeq_epi32(_mm_and_si128(v, high), zero),                                 \
+                           _mm_cmpeq_epi32(_mm_or_si128(v, low7), ones))                                  \
+            : _mm_cmpeq_epi32(_mm_and_si128(v, high), zero))
+    std::size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 4 * i));
+        const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 4 * i + 16));
+        const __m128i c = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 4 * i + 32));
+        const __m128i d = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 4 * i + 48));
+        ok = _mm_and_si128(ok, _mm_and_si128(_mm_and_si128(QEMUD_WORD_OK(a), QEMUD_WORD_OK(b)),
+                                             _mm_and_si128(QEMUD_WORD_OK(c), QEMUD_WORD_OK(d))));
+        const __m128i ab = _mm_packs_epi32(_mm_srli_epi32(a, 24), _mm_srli_epi32(b, 24));
+        const __m128i cd = _mm_packs_epi32(_mm_srli_epi32(c, 24), _mm_srli_epi32(d, 24));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), _mm_packus_epi16(ab, cd));
+    }
+#undef QEMUD_WORD_OK
+    const bool tail_ok = decode_portable<Signed>(p + 4 * i, n - i, out + i);
+    return _mm_movemask_epi8(ok) == 0xFFFF && tail_ok;
+}
+
+// decode_avx2: 32 words per step; the bytes are gathered with two
+// saturating packs (every value is <= 0xFF after the shift, so the packs
+// are exact) and one cross-lane permute.
+template <bool Signed>
+[[gnu::target("avx2")]] inline bool decode_avx2(const std::uint8_t* p, std::size_t n, std::uint8_t* out) {
+    const __m256i high = _mm256_set1_epi32(0x00FFFFFF);
+    const __m256i full = _mm256_set1_epi32(static_cast<int>(0x80FFFFFFu));
+    const __m256i zero = _mm256_setzero_si256();
+    const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+    __m256i ok = _mm256_set1_epi32(-1);
+#define QEMUD_WORD_OK(v)                                                                                      \
+    (Signed ? _mm256_or_si256(_mm256_cmpeq_epi32(_mm256_and_si256(v, high), zero),                             \
+                              _mm256_cmpeq_epi32(_mm256_and_si256(v, full), full))                             \
+            : _mm256_cmpeq_epi32(_mm256_and_si256(v, high), zero))
+    std::size_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        const __m256i a = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 4 * i));
+        const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 4 * i + 32));
+        const __m256i c = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 4 * i + 64));
+        const __m256i d = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 4 * i + 96));
+        ok = _mm256_and_si256(ok, _mm256_and_si256(_mm256_and_si256(QEMUD_WORD_OK(a), QEMUD_WORD_OK(b)),
+                                                   _mm256_and_si256(QEMUD_WORD_OK(c), QEMUD_WORD_OK(d))));
+        const __m256i ab = _mm256_packus_epi32(_mm256_srli_epi32(a, 24), _mm256_srli_epi32(b, 24));
+        const __m256i cd = _mm256_packus_epi32(_mm256_srli_epi32(c, 24), _mm256_srli_epi32(d, 24));
+        const __m256i bytes = _mm256_permutevar8x32_epi32(_mm256_packus_epi16(ab, cd), order);
+        _mm256_storeu_si256(reinterpret_cast<__m256i*>(out + i), bytes);
+    }
+#undef QEMUD_WORD_OK
+    const bool tail_ok = decode_portable<Signed>(p + 4 * i, n - i, out + i);
+    return _mm256_movemask_epi8(ok) == -1 && tail_ok;
+}
+
+// decode_avx512: 64 words per step, then 16, then one masked step (masked
+// loads do not touch the bytes they leave out).
+template <bool Signed>
+[[gnu::target("avx512f,avx512bw,avx512vl")]] inline bool decode_avx512(const std::uint8_t* p, std::size_t n,
+                                                                      std::uint8_t* out) {
+    const __m512i high = _mm512_set1_epi32(0x00FFFFFF);
+    const __m512i full = _mm512_set1_epi32(static_cast<int>(0x80FFFFFFu));
+    // (Macros, not lambdas: GCC does not give a lambda its function's target.)
+#define QEMUD_WORD_BAD(v)                                                                                     \
+    (Signed ? _mm512_mask_cmpneq_epi32_mask(_mm512_test_epi32_mask(v, high), _mm512_and_si512(v, full), full) \
+            : _mm512_test_epi32_mask(v, high))
+    __mmask16 bad = 0;
+    std::size_t i = 0;
+    for (; i + 64 <= n; i += 64) {
+        const __m512i a = _mm512_loadu_si512(p + 4 * i);
+        const __m512i b = _mm512_loadu_si512(p + 4 * i + 64);
+        const __m512i c = _mm512_loadu_si512(p + 4 * i + 128);
+        const __m512i d = _mm512_loadu_si512(p + 4 * i + 192);
+        bad = static_cast<__mmask16>(bad | QEMUD_WORD_BAD(a) | QEMUD_WORD_BAD(b) | QEMUD_WORD_BAD(c) | QEMUD_WORD_BAD(d));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), _mm512_cvtepi32_epi8(_mm512_srli_epi32(a, 24)));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i + 16), _mm512_cvtepi32_epi8(_mm512_srli_epi32(b, 24)));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i + 32), _mm512_cvtepi32_epi8(_mm512_srli_epi32(c, 24)));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i + 48), _mm512_cvtepi32_epi8(_mm512_srli_epi32(d, 24)));
+    }
+    for (; i + 16 <= n; i += 16) {
+        const __m512i a = _mm512_loadu_si512(p + 4 * i);
+        bad = static_cast<__mmask16>(bad | QEMUD_WORD_BAD(a));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), _mm512_cvtepi32_epi8(_mm512_srli_epi32(a, 24)));
+    }
+    if (i < n) {
+        const auto m = static_cast<__mmask16>((1u << (n - i)) - 1);
+        const __m512i a = _mm512_maskz_loadu_epi32(m, p + 4 * i);  // masked-off lanes read as 0: a good word
+        bad = static_cast<__mmask16>(bad | QEMUD_WORD_BAD(a));
+        _mm512_mask_cvtepi32_storeu_epi8(out + i, m, _mm512_srli_epi32(a, 24));
+    }
+#undef QEMUD_WORD_BAD
+    return bad == 0;
+}
+#pragma GCC diagnostic pop
+#endif
+
+// decode decodes n element words at p into n bytes at out (which must not
+// overlap p) and returns whether every word passed fast_ok.
+template <bool Signed>
+inline bool decode(const std::uint8_t* p, std::size_t n, std::uint8_t* out) {
+#if QEMUD_WIRE_X86_SIMD
+    switch (simd_level()) {
+        case SimdLevel::avx512: return decode_avx512<Signed>(p, n, out);
+        case SimdLevel::avx2: return decode_avx2<Signed>(p, n, out);
+        case SimdLevel::sse2: return decode_sse2<Signed>(p, n, out);
+        case SimdLevel::portable: break;
+    }
+#endif
+    return decode_portable<Signed>(p, n, out);
+}
+
+}  // namespace byte_words
 
 }  // namespace qemud::wire

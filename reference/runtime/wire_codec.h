@@ -19,10 +19,11 @@
 // segment while unwinding; Failure::path_string() joins them. Arrays of char
 // and unsigned char (the bulk of this protocol) are decoded in one
 // branch-free pass over words in native byte order that accumulates a "bad"
-// mask (the compiler vectorizes it with SSE2 at -O2); only an array that
-// fails that test is scanned again, with policy.h's own classifier, to find
-// the first bad element. The fast test is checked against policy.h at
-// compile time.
+// mask (AVX-512, AVX2 or portable code chosen at run time: reader.h and
+// writer.h); only an array that fails that test is scanned again, with
+// policy.h's own classifier, to find the first bad element. The fast test is
+// checked against policy.h at compile time. Encoding overwrites the caller's
+// vector in place (writer.h), so a reused vector is never zero-filled.
 //
 // Wire values outside a type that this protocol never uses (a bool other
 // than 0/1, an undeclared enum value in a plain enum field, a count above a
@@ -208,19 +209,19 @@ constexpr std::uint32_t canonical_word(C c) {
         return policy::canonical_uchar_word(byte);
 }
 
-// The bulk loops work on words as loaded in native byte order, with no byte
-// swap, so the compiler vectorizes them with plain SSE2 at -O2 (a byte swap
-// needs a shuffle it will not use there). NativeLayout says where the
-// element's byte and its 24 high bits sit in such a word.
-constexpr bool little_endian = std::endian::native == std::endian::little;
+// The bulk kernels (reader.h and writer.h: byte_words::decode / encode)
+// work on words as loaded in native byte order, with no byte swap, and pick
+// AVX-512, AVX2 or portable code at run time. fast_word_ok and
+// fast_canonical_word are their element rules; the proof below ties them to
+// policy.h, and every kernel applies exactly those rules (the SIMD ones are
+// checked against the portable one, word by word and position by position,
+// by bench/simd_check.cpp: ci/bench.sh runs it for every level the CPU has).
 constexpr std::uint32_t native_word(std::uint32_t be_value) {
-    return little_endian ? __builtin_bswap32(be_value) : be_value;
+    return byte_words::Layout::little ? __builtin_bswap32(be_value) : be_value;
 }
-struct NativeLayout {
-    static constexpr unsigned byte_shift = little_endian ? 24 : 0;
-    static constexpr std::uint32_t high_bits = little_endian ? 0x00FFFFFFu : 0xFFFFFF00u;
-    static constexpr std::uint32_t byte_sign = little_endian ? 0x80000000u : 0x00000080u;
-};
+
+template <class C>
+inline constexpr bool is_signed_byte = std::is_same_v<C, char>;
 
 // fast_word_ok is a sufficient test for byte_word_ok on a native word: a
 // word it passes is accepted by the policy (checked below). A word it fails
@@ -228,20 +229,14 @@ struct NativeLayout {
 // narrower than the policy, decoding would be slower, never wrong.
 template <class C>
 constexpr bool fast_word_ok(std::uint32_t x) {
-    using L = NativeLayout;
-    if constexpr (std::is_same_v<C, char>)
-        return (x & L::high_bits) == 0 || (x & (L::high_bits | L::byte_sign)) == (L::high_bits | L::byte_sign);
-    else
-        return (x & L::high_bits) == 0;
+    return byte_words::fast_ok<is_signed_byte<C>>(x);
 }
 
 // fast_canonical_word is canonical_word in native byte order; checked
 // against the policy for all 256 bytes below.
 template <class C>
 constexpr std::uint32_t fast_canonical_word(std::uint8_t b) {
-    using L = NativeLayout;
-    const std::uint32_t high = std::is_same_v<C, char> && b >= 0x80 ? L::high_bits : 0u;
-    return (static_cast<std::uint32_t>(b) << L::byte_shift) | high;
+    return byte_words::canonical<is_signed_byte<C>>(b);
 }
 
 template <class C>
@@ -272,33 +267,10 @@ template <class C>
 }
 
 // decode_byte_words decodes n element words at p into out and returns
-// whether fast_word_ok passed them all. One pass, no early exit and no
-// data-dependent branch: the "bad" bits are accumulated. Blocks of 16 go
-// through local arrays so the compiler knows out does not alias p.
+// whether fast_word_ok passed them all (one branch-free pass).
 template <class C>
 inline bool decode_byte_words(const std::uint8_t* p, std::size_t n, C* out) {
-    constexpr std::size_t block = 16;
-    const std::size_t full = n - n % block;
-    std::uint32_t bad = 0;
-    for (std::size_t i = 0; i < full; i += block) {
-        std::uint32_t words[block];
-        std::memcpy(words, p + 4 * i, sizeof words);
-        C bytes[block];
-        std::uint32_t block_bad = 0;
-        for (std::size_t j = 0; j < block; ++j) {
-            bytes[j] = static_cast<C>(static_cast<std::uint8_t>(words[j] >> NativeLayout::byte_shift));
-            block_bad |= static_cast<std::uint32_t>(!fast_word_ok<C>(words[j]));
-        }
-        std::memcpy(out + i, bytes, sizeof bytes);
-        bad |= block_bad;
-    }
-    for (std::size_t i = full; i < n; ++i) {
-        std::uint32_t x;
-        std::memcpy(&x, p + 4 * i, sizeof x);
-        out[i] = static_cast<C>(static_cast<std::uint8_t>(x >> NativeLayout::byte_shift));
-        bad |= static_cast<std::uint32_t>(!fast_word_ok<C>(x));
-    }
-    return bad == 0;
+    return byte_words::decode<is_signed_byte<C>>(p, n, reinterpret_cast<std::uint8_t*>(out));
 }
 
 // check_byte_words runs the policy's classifier over n words that the fast
@@ -319,22 +291,9 @@ template <class C>
 }
 
 // encode_byte_words writes the canonical words of n elements at p.
-// Blocks go through local arrays, as in decode_byte_words.
 template <class C>
 inline void encode_byte_words(const C* in, std::size_t n, std::uint8_t* p) {
-    constexpr std::size_t block = 16;
-    const std::size_t full = n - n % block;
-    for (std::size_t i = 0; i < full; i += block) {
-        C bytes[block];
-        std::memcpy(bytes, in + i, sizeof bytes);
-        std::uint32_t words[block];
-        for (std::size_t j = 0; j < block; ++j) words[j] = fast_canonical_word<C>(static_cast<std::uint8_t>(bytes[j]));
-        std::memcpy(p + 4 * i, words, sizeof words);
-    }
-    for (std::size_t i = full; i < n; ++i) {
-        const std::uint32_t x = fast_canonical_word<C>(static_cast<std::uint8_t>(in[i]));
-        std::memcpy(p + 4 * i, &x, sizeof x);
-    }
+    byte_words::encode<is_signed_byte<C>>(reinterpret_cast<const std::uint8_t*>(in), n, p);
 }
 
 }  // namespace detail
@@ -691,8 +650,9 @@ inline bool encode_count(Writer& w, std::size_t count, std::uint32_t max, Failur
 }
 
 inline void encode_bytes(Writer& w, const void* bytes, std::size_t count) {
-    std::uint8_t* p = w.extend(padded(count));  // padding stays zero
+    std::uint8_t* p = w.extend(padded(count));
     if (count) std::memcpy(p, bytes, count);
+    std::memset(p + count, 0, padded(count) - count);  // Writer leaves old bytes: pad explicitly
 }
 
 }  // namespace detail
@@ -770,12 +730,14 @@ bool encode_value(Writer& w, const T& value, Failure& f) {
 // canonical encoding. On failure out is empty.
 template <class T>
 bool encode(const T& value, std::vector<std::uint8_t>& out, Failure& f) {
-    out.clear();
+    // Writer overwrites out in place (no clear, so no zero-fill of a
+    // vector that already has the room) and trims it at the end.
     Writer w(out);
     if (!encode_value(w, value, f)) [[unlikely]] {
         out.clear();
         return false;
     }
+    w.finish();
     return true;
 }
 

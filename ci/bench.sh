@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# bench.sh: the benchmarks of docs/PERFORMANCE.md, in one run.
+#
+#   ci/bench.sh              # Release build in build-bench/, then measure
+#
+# 1. configures and builds a Release tree in build-bench/ (its own, so it
+#    never disturbs build/), the bench programs and bench/simd_check;
+# 2. runs simd_check (every char-element kernel the CPU has against
+#    policy.h; no timing);
+# 3. runs bench/qemud_codec_bench and bench/qemud_stream_bench with pinned
+#    repetitions and prints ONE table of ratios of medians measured side by
+#    side in this run (CPU time: the machine may be shared);
+# 4. measures cxx on the 20016-byte payload once per kernel level
+#    (QEMUD_CXX_SIMD=avx512|avx2|sse2|portable);
+# 5. if clang and the libFuzzer binaries build-fuzz/fuzz/*_fuzzer exist,
+#    records exec/s of each over a fixed 30-second run; otherwise says so.
+#
+# Environment: BENCH_REPETITIONS (default 5), BENCH_MIN_TIME seconds per
+# repetition (default 0.2), FUZZ_SECONDS (default 30), BENCH_OUT (default
+# build-bench/bench-results). Never part of ctest: nothing here asserts a
+# time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+reps="${BENCH_REPETITIONS:-5}"
+min_time="${BENCH_MIN_TIME:-0.2}"
+fuzz_seconds="${FUZZ_SECONDS:-30}"
+out="${BENCH_OUT:-build-bench/bench-results}"
+
+cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DQEMUD_BUILD_BENCH=ON >/dev/null
+cmake --build build-bench --parallel "$(nproc)" --target qemud_codec_bench qemud_stream_bench qemud_simd_check
+mkdir -p "$out"
+
+echo "== machine"
+grep -m1 'model name' /proc/cpuinfo || true
+echo "simd flags: $(grep -m1 -o -w -E 'sse2|avx2|avx512f|avx512bw|avx512vl' /proc/cpuinfo | sort -u | tr '\n' ' ')"
+echo "nproc: $(nproc)   load: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+echo "== simd_check"
+build-bench/bench/qemud_simd_check
+
+run() {  # run <binary> <json> [args...]
+    local bin="$1" json="$2"
+    shift 2
+    "$bin" --benchmark_repetitions="$reps" --benchmark_report_aggregates_only=true \
+        --benchmark_min_time="$min_time" --benchmark_out="$json" --benchmark_out_format=json \
+        "$@" >/dev/null 2>"$json.log"
+}
+
+echo "== codec_bench and stream_bench (${reps} repetitions, medians)"
+run build-bench/bench/qemud_codec_bench "$out/codec.json"
+run build-bench/bench/qemud_stream_bench "$out/stream.json"
+
+echo "== cxx per kernel level (QEMUD_CXX_SIMD)"
+for level in avx512 avx2 sse2 portable; do
+    QEMUD_CXX_SIMD="$level" run build-bench/bench/qemud_codec_bench "$out/level-$level.json" \
+        --benchmark_filter='(cxx|rpcgen)/QEMUD_SERVER_PKT_LIST_DEFINED_DOMAINS|memcpy/QEMUD_SERVER_PKT_LIST_DEFINED_DOMAINS'
+done
+
+python3 - "$out" <<'PY'
+import json, sys, os
+out = sys.argv[1]
+
+def medians(path):
+    with open(path) as f:
+        data = json.load(f)
+    m = {}
+    for b in data["benchmarks"]:
+        if b.get("aggregate_name") == "median":
+            m[b["run_name"]] = b["cpu_time"]  # ns (time_unit ns by default)
+    return m
+
+codec = medians(os.path.join(out, "codec.json"))
+stream = medians(os.path.join(out, "stream.json"))
+arms = []
+for name in codec:
+    if name.startswith("memcpy/"):
+        arms.append(name.split("/", 1)[1])
+
+def ratio(a, b):
+    return f"{a / b:8.2f}x" if a and b else "     n/a"
+
+print()
+print("Ratios of median CPU times from this one run. 'x rpcgen' = rpcgen time / impl time")
+print("(higher is faster); 'x memcpy' = memcpy time / cxx time (1.0 = memcpy speed).")
+print()
+hdr = f"{'payload':40} {'op':6} {'rpcgen ns':>10} {'cxx ns':>9} {'dyn ns':>9} {'memcpy':>8} {'cxx/rpcgen':>11} {'dyn/rpcgen':>11} {'cxx/memcpy':>11}"
+print(hdr)
+print("-" * len(hdr))
+for arm in arms:
+    for op in ("decode", "encode"):
+        r = codec.get(f"{op}/rpcgen/{arm}")
+        c = codec.get(f"{op}/cxx/{arm}")
+        d = codec.get(f"{op}/dynamic/{arm}")
+        mc = codec.get(f"memcpy/{arm}")
+        print(f"{arm:40} {op:6} {r:10.1f} {c:9.1f} {d:9.1f} {mc:8.1f} {ratio(r, c):>11} {ratio(r, d):>11} {ratio(mc, c):>11}")
+print()
+print(f"{'stream (StreamDecoder + cxx decode)':40} {'ns/stream':>12} {'/ contiguous':>13}")
+for direction in ("server", "client"):
+    base = stream.get(f"contiguous/{direction}")
+    print(f"{'contiguous/' + direction:40} {base:12.0f} {1.0:12.2f}x")
+    for chunk in ("4096", "1"):
+        t = stream.get(f"stream/{direction}/chunk:{chunk}")
+        print(f"{'stream/' + direction + '/chunk:' + chunk:40} {t:12.0f} {t / base:12.2f}x")
+print()
+print("cxx on QEMUD_SERVER_PKT_LIST_DEFINED_DOMAINS per kernel level (each level its own run, rpcgen and memcpy beside it):")
+print(f"{'level':10} {'decode x rpcgen':>16} {'decode x memcpy':>16} {'encode x rpcgen':>16} {'encode x memcpy':>16}")
+arm = "QEMUD_SERVER_PKT_LIST_DEFINED_DOMAINS"
+for level in ("avx512", "avx2", "sse2", "portable"):
+    m = medians(os.path.join(out, f"level-{level}.json"))
+    mc = m[f"memcpy/{arm}"]
+    cells = []
+    for op in ("decode", "encode"):
+        cells += [ratio(m[f"{op}/rpcgen/{arm}"], m[f"{op}/cxx/{arm}"]), ratio(mc, m[f"{op}/cxx/{arm}"])]
+    print(f"{level:10} " + " ".join(f"{c:>16}" for c in cells))
+PY
+
+echo
+echo "== fuzz targets: exec/s over ${fuzz_seconds} s"
+fuzzers=()
+if compgen -G "build-fuzz/fuzz/*_fuzzer" >/dev/null; then fuzzers=(build-fuzz/fuzz/*_fuzzer); fi
+if ! command -v clang >/dev/null; then
+    echo "skipped: clang is not installed"
+elif [ ${#fuzzers[@]} -eq 0 ]; then
+    echo "skipped: no build-fuzz/fuzz/*_fuzzer binaries. Build them (clang-fuzz preset), then rerun;"
+    echo "  by hand, per target:  build-fuzz/fuzz/<t> -max_total_time=${fuzz_seconds} -print_final_stats=1 <copy of corpus/<t>>"
+else
+    for f in "${fuzzers[@]}"; do
+        t="$(basename "$f")"
+        work="$(mktemp -d)"
+        [ -d "corpus/$t" ] && cp -r "corpus/$t/." "$work/"
+        log="$out/fuzz-$t.log"
+        "$f" -max_total_time="$fuzz_seconds" -print_final_stats=1 "$work" >"$log" 2>&1 || true
+        runs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)"
+        printf '%-28s %10s runs  %8s exec/s\n' "$t" "${runs:-?}" \
+            "$( [ -n "${runs:-}" ] && echo $(( runs / fuzz_seconds )) || echo '?')"
+        rm -rf "$work"
+    done
+fi
