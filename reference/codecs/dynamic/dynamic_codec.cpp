@@ -11,29 +11,41 @@ namespace {
 
 class DynamicCodec final : public FramedCodec {
 public:
-    DynamicCodec() : walker_(ProtocolInfo::get().spec()) {}
+    DynamicCodec()
+        : walker_(ProtocolInfo::get().spec()),
+          client_(walker_.root(ProtocolInfo::get().payload_type(Direction::client))),
+          server_(walker_.root(ProtocolInfo::get().payload_type(Direction::server))),
+          header_(walker_.root(ProtocolInfo::get().header_type())) {}
 
     std::string_view name() const override { return "dynamic"; }
     bool strict() const override { return true; }
 
 protected:
     Outcome<Bytes> encode_payload(Direction direction, const Json& value) const override {
-        return walker_.encode(ProtocolInfo::get().payload_type(direction), value);
+        return walker_.encode(payload_root(direction), value);
     }
     Outcome<Json> decode_payload(Direction direction, ByteView payload) const override {
-        return walker_.decode(ProtocolInfo::get().payload_type(direction), payload);
+        return walker_.decode(payload_root(direction), payload);
     }
     Outcome<Bytes> encode_header_struct(HeaderWords header) const override {
-        return walker_.encode(ProtocolInfo::get().header_type(), header_to_json(header));
+        return walker_.encode(header_, header_to_json(header));
     }
     Outcome<HeaderWords> decode_header_struct(ByteView eight_bytes) const override {
-        auto value = walker_.decode(ProtocolInfo::get().header_type(), eight_bytes);
+        auto value = walker_.decode(header_, eight_bytes);
         if (value.failed()) return value.error();
         return header_from_json(value.value());
     }
 
 private:
+    const dynamic::Walker::Root& payload_root(Direction direction) const {
+        return direction == Direction::client ? client_ : server_;
+    }
+
     dynamic::Walker walker_;
+    // The three root types, resolved once (type_graph.h), not per call.
+    dynamic::Walker::Root client_;
+    dynamic::Walker::Root server_;
+    dynamic::Walker::Root header_;
 };
 
 }  // namespace

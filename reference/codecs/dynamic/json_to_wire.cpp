@@ -137,7 +137,7 @@ private:
     // unknown_member fails on the first member of j that is_known rejects.
     template <class Known>
     bool unknown_member(const Json& j, Known&& is_known) {
-        for (const auto& [key, _] : j.items())
+        for (const auto& [key, _] : j.get_ref<const Json::object_t&>())
             if (!is_known(key)) {
                 PathScope at(path_, key);
                 return fail("unknown member");

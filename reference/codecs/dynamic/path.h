@@ -1,6 +1,7 @@
 // path.h: the field path a walker is at ("data.domainCreateReply.name[17]"),
-// kept as a stack of segments and rendered only when an error needs it, so
-// a successful walk builds no strings.
+// kept as a chain of PathScope objects on the walker's own call stack and
+// rendered only when an error needs it, so a successful walk builds no
+// strings and allocates nothing.
 #pragma once
 
 #include <cstddef>
@@ -9,47 +10,54 @@
 
 namespace qemud::dynamic {
 
+class PathScope;
+
 class Path {
 public:
-    void push(const std::string& member) { segments_.push_back({&member, 0}); }
-    void push(std::size_t index) { segments_.push_back({nullptr, index}); }
-    void pop() { segments_.pop_back(); }
-
     // str joins members with '.' and writes indexes in brackets.
-    std::string str() const {
-        std::string out;
-        for (const auto& s : segments_) {
-            if (!s.member) {
-                out += '[' + std::to_string(s.index) + ']';
-                continue;
-            }
-            if (!out.empty()) out += '.';
-            out += *s.member;
-        }
-        return out;
-    }
+    std::string str() const;
 
 private:
-    struct Segment {
-        const std::string* member;  // nullptr: an array index
-        std::size_t index;
-    };
-    std::vector<Segment> segments_;
+    friend class PathScope;
+    const PathScope* innermost_ = nullptr;
 };
 
-// PathScope pushes a segment for the lifetime of a scope.
+// PathScope pushes a segment (a member name or an array index) for the
+// lifetime of a scope. Scopes nest strictly, so each one only needs to
+// remember the scope it hides.
 class PathScope {
 public:
-    template <class Segment>
-    PathScope(Path& path, const Segment& segment) : path_(path) {
-        path_.push(segment);
+    PathScope(Path& path, const std::string& member) : path_(path), outer_(path.innermost_), member_(&member) {
+        path_.innermost_ = this;
     }
-    ~PathScope() { path_.pop(); }
+    PathScope(Path& path, std::size_t index) : path_(path), outer_(path.innermost_), index_(index) {
+        path_.innermost_ = this;
+    }
+    ~PathScope() { path_.innermost_ = outer_; }
     PathScope(const PathScope&) = delete;
     PathScope& operator=(const PathScope&) = delete;
 
 private:
+    friend class Path;
     Path& path_;
+    const PathScope* outer_;
+    const std::string* member_ = nullptr;  // nullptr: an array index
+    std::size_t index_ = 0;
 };
+
+inline std::string Path::str() const {
+    std::vector<const PathScope*> segments;  // outermost first
+    for (const PathScope* s = innermost_; s; s = s->outer_) segments.insert(segments.begin(), s);
+    std::string out;
+    for (const PathScope* s : segments) {
+        if (!s->member_) {
+            out += '[' + std::to_string(s->index_) + ']';
+            continue;
+        }
+        if (!out.empty()) out += '.';
+        out += *s->member_;
+    }
+    return out;
+}
 
 }  // namespace qemud::dynamic

@@ -60,9 +60,11 @@ struct Node {
     NodeKind kind = NodeKind::int32;
     std::string type_name;  // the .x name for enums, structs, unions; else empty
 
-    // enumeration: items in source order and both lookups.
+    // enumeration: items in source order and both lookups. Hashed, since
+    // protocol.x's item names share long prefixes ("QEMUD_CLIENT_PKT_")
+    // that an ordered map compares again at every level.
     std::vector<EnumItem> items;
-    std::map<std::string, std::int32_t, std::less<>> value_of_name;
+    std::unordered_map<std::string, std::int32_t> value_of_name;
     std::unordered_map<std::int32_t, const std::string*> name_of_value;
 
     // structure: fields in declaration order.

@@ -15,18 +15,26 @@ CodecError unknown_type(std::string_view type) {
 
 }  // namespace
 
-Outcome<Bytes> Walker::encode(std::string_view type, const Json& value) const {
-    const Node* root = graph_.find(type);
-    if (!root) return unknown_type(type);
+Walker::Root Walker::root(std::string_view type) const {
+    Root root{std::string(type), graph_.find(type)};
     // Reserve the largest encoding up front, unless the type is unbounded.
-    const std::size_t expected = static_cast<std::size_t>(std::min<std::uint64_t>(graph_.max_wire_size(type), 1 << 16));
-    return encode_value(*root, value, expected);
+    if (root.node)
+        root.expected_size = static_cast<std::size_t>(std::min<std::uint64_t>(graph_.max_wire_size(type), 1 << 16));
+    return root;
 }
 
-Outcome<Json> Walker::decode(std::string_view type, ByteView wire) const {
-    const Node* root = graph_.find(type);
-    if (!root) return unknown_type(type);
-    return decode_value(*root, wire);
+Outcome<Bytes> Walker::encode(const Root& root, const Json& value) const {
+    if (!root.node) return unknown_type(root.type);
+    return encode_value(*root.node, value, root.expected_size);
 }
+
+Outcome<Json> Walker::decode(const Root& root, ByteView wire) const {
+    if (!root.node) return unknown_type(root.type);
+    return decode_value(*root.node, wire);
+}
+
+Outcome<Bytes> Walker::encode(std::string_view type, const Json& value) const { return encode(root(type), value); }
+
+Outcome<Json> Walker::decode(std::string_view type, ByteView wire) const { return decode(root(type), wire); }
 
 }  // namespace qemud::dynamic

@@ -4,6 +4,7 @@
 // per call.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include "codecs/codec.h"
@@ -24,6 +25,18 @@ public:
     // decode reads wire as the named type; all of wire must be consumed.
     // See decode_value in walkers.h.
     Outcome<Json> decode(std::string_view type, ByteView wire) const;
+
+    // Root is a named type resolved once, for a caller that encodes or
+    // decodes the same type on every call (DynamicCodec's payload and
+    // header structs): no lookup by name per call.
+    struct Root {
+        std::string type;
+        const Node* node = nullptr;  // nullptr: spec defines no such type
+        std::size_t expected_size = 0;  // bytes the encoder reserves
+    };
+    Root root(std::string_view type) const;
+    Outcome<Bytes> encode(const Root& root, const Json& value) const;
+    Outcome<Json> decode(const Root& root, ByteView wire) const;
 
     const TypeGraph& graph() const { return graph_; }
 
