@@ -26,6 +26,7 @@
 
 #include "protocol_model.gen.h"
 #include "runtime/model_json.h"
+#include "runtime/model_traits.h"
 
 namespace qemud::properties::gen_model {
 
@@ -41,9 +42,7 @@ rc::Gen<T> arbitrary(const Pin& pin = {});
 
 namespace detail {
 
-using model_json::detail::Enum;
-using model_json::detail::Struct;
-using model_json::detail::Union;
+using namespace xdr::traits;
 
 template <class I>
 void push_if_representable(std::vector<I>& out, long double v) {
@@ -146,12 +145,6 @@ rc::Gen<std::array<E, N>> byte_array() {
     });
 }
 
-template <class T>
-struct is_std_array : std::false_type {};
-template <class T, std::size_t N>
-struct is_std_array<std::array<T, N>> : std::true_type {};
-template <class T>
-inline constexpr bool is_byte_type = std::is_same_v<T, char> || std::is_same_v<T, unsigned char>;
 
 template <class E>
 std::vector<E> enum_values() {
@@ -195,7 +188,7 @@ rc::Gen<T> arbitrary(const Pin& pin) {
     using namespace detail;
     if constexpr (std::is_same_v<T, bool>) {
         return rc::gen::arbitrary<bool>();
-    } else if constexpr (is_byte_type<T>) {
+    } else if constexpr (is_byte<T>) {
         return rc::gen::map(byte(), [](std::uint8_t b) { return static_cast<T>(b); });
     } else if constexpr (std::is_integral_v<T>) {
         return boundary_integer<T>();
@@ -206,7 +199,7 @@ rc::Gen<T> arbitrary(const Pin& pin) {
     } else if constexpr (is_std_array<T>::value) {
         using E = typename T::value_type;
         constexpr std::size_t n = std::tuple_size_v<T>;
-        if constexpr (is_byte_type<E>) {
+        if constexpr (is_byte<E>) {
             return byte_array<E, n>();
         } else {
             return rc::gen::map(rc::gen::container<std::vector<E>>(n, arbitrary<E>(pin)), [](std::vector<E> items) {
@@ -215,27 +208,27 @@ rc::Gen<T> arbitrary(const Pin& pin) {
                 return out;
             });
         }
-    } else if constexpr (model_json::detail::is_fixed_opaque<T>::value) {
+    } else if constexpr (is_fixed_opaque<T>::value) {
         return rc::gen::map(byte_array<std::uint8_t, T::size>(), [](auto bytes) {
             T out{};
             out.bytes = bytes;
             return out;
         });
-    } else if constexpr (model_json::detail::is_var_opaque<T>::value) {
+    } else if constexpr (is_var_opaque<T>::value) {
         return rc::gen::map(rc::gen::container<std::vector<std::uint8_t>>(byte()), [](std::vector<std::uint8_t> b) {
             T out{};
             b.resize(std::min<std::size_t>(b.size(), T::max_size));
             out.bytes = std::move(b);
             return out;
         });
-    } else if constexpr (model_json::detail::is_string<T>::value) {
+    } else if constexpr (is_string<T>::value) {
         return rc::gen::map(rc::gen::container<std::string>(rc::gen::inRange<char>(0x20, 0x7F)), [](std::string s) {
             T out{};
             s.resize(std::min<std::size_t>(s.size(), T::max_size));
             out.text = std::move(s);
             return out;
         });
-    } else if constexpr (model_json::detail::is_var_array<T>::value) {
+    } else if constexpr (is_var_array<T>::value) {
         using E = typename decltype(T::items)::value_type;
         return rc::gen::map(rc::gen::container<std::vector<E>>(arbitrary<E>(pin)), [](std::vector<E> items) {
             T out{};
@@ -243,7 +236,7 @@ rc::Gen<T> arbitrary(const Pin& pin) {
             out.items = std::move(items);
             return out;
         });
-    } else if constexpr (model_json::detail::is_optional<T>::value) {
+    } else if constexpr (is_optional<T>::value) {
         using E = std::remove_cvref_t<decltype(*std::declval<T&>())>;
         return rc::gen::exec([pin] {
             T out;
@@ -281,7 +274,7 @@ namespace qemud::model {
 // as JSON in the value model of spec/SHIM.md (found by argument-dependent
 // lookup).
 template <class T>
-    requires model_json::detail::Struct<T>
+    requires xdr::traits::Struct<T>
 void showValue(const T& value, std::ostream& os) {
     os << model_json::to_json(value).dump();
 }

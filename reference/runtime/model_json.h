@@ -18,44 +18,14 @@
 
 #include "codecs/codec.h"
 #include "codecs/value_model.h"
+#include "runtime/model_traits.h"
 #include "runtime/xdr_types.h"
 
 namespace qemud::model_json {
 
 namespace detail {
 
-template <class T>
-concept Struct = requires(T& t) { visit_fields(t, [](const char*, auto&) {}); };
-template <class T>
-concept Union = requires { xdr::UnionTraits<T>::name; };
-template <class T>
-concept Enum = std::is_enum_v<T>;
-
-template <class T>
-struct is_std_array : std::false_type {};
-template <class T, std::size_t N>
-struct is_std_array<std::array<T, N>> : std::true_type {};
-
-template <class T>
-struct is_fixed_opaque : std::false_type {};
-template <std::uint32_t N>
-struct is_fixed_opaque<xdr::FixedOpaque<N>> : std::true_type {};
-template <class T>
-struct is_var_opaque : std::false_type {};
-template <std::uint32_t N>
-struct is_var_opaque<xdr::VarOpaque<N>> : std::true_type {};
-template <class T>
-struct is_string : std::false_type {};
-template <std::uint32_t N>
-struct is_string<xdr::String<N>> : std::true_type {};
-template <class T>
-struct is_var_array : std::false_type {};
-template <class T, std::uint32_t N>
-struct is_var_array<xdr::VarArray<T, N>> : std::true_type {};
-template <class T>
-struct is_optional : std::false_type {};
-template <class T>
-struct is_optional<xdr::Optional<T>> : std::true_type {};
+using namespace xdr::traits;
 
 template <class E>
 const char* enum_name(E value) {

@@ -46,6 +46,7 @@
 #include "policy/policy.h"
 #include "runtime/reader.h"
 #include "runtime/writer.h"
+#include "runtime/model_traits.h"
 #include "runtime/xdr_types.h"
 
 namespace qemud::wire {
@@ -95,38 +96,7 @@ inline constexpr std::string_view value_flag = "value";
 
 namespace detail {
 
-template <class T>
-concept Struct = requires(T& t) { visit_fields(t, [](const char*, auto&) {}); };
-template <class T>
-concept Union = requires { xdr::UnionTraits<T>::discriminant; };
-
-template <class T>
-struct is_std_array : std::false_type {};
-template <class T, std::size_t N>
-struct is_std_array<std::array<T, N>> : std::true_type {};
-template <class T>
-struct is_fixed_opaque : std::false_type {};
-template <std::uint32_t N>
-struct is_fixed_opaque<xdr::FixedOpaque<N>> : std::true_type {};
-template <class T>
-struct is_var_opaque : std::false_type {};
-template <std::uint32_t N>
-struct is_var_opaque<xdr::VarOpaque<N>> : std::true_type {};
-template <class T>
-struct is_string : std::false_type {};
-template <std::uint32_t N>
-struct is_string<xdr::String<N>> : std::true_type {};
-template <class T>
-struct is_var_array : std::false_type {};
-template <class T, std::uint32_t N>
-struct is_var_array<xdr::VarArray<T, N>> : std::true_type {};
-template <class T>
-struct is_optional : std::false_type {};
-template <class T>
-struct is_optional<xdr::Optional<T>> : std::true_type {};
-
-template <class T>
-inline constexpr bool is_byte = std::is_same_v<T, char> || std::is_same_v<T, unsigned char>;
+using namespace xdr::traits;
 template <class T>
 inline constexpr bool is_word_int = std::is_same_v<T, std::int32_t> || std::is_same_v<T, std::uint32_t>;
 
