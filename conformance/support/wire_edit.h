@@ -8,6 +8,7 @@
 #include <ostream>
 
 #include "codecs/codec.h"
+#include "wire_words.h"
 
 // Boost.Test prints std::optional values (error offsets) in messages.
 namespace boost::test_tools::tt_detail {
@@ -24,9 +25,9 @@ struct print_log_value<std::optional<T>> {
 
 namespace qemud::testing {
 
-void put_be32(Bytes& bytes, std::size_t offset, std::uint32_t word);
-std::uint32_t get_be32(const Bytes& bytes, std::size_t offset);
-void append_be32(Bytes& bytes, std::uint32_t word);
+using wire_words::append_be32;
+using wire_words::get_be32;
+using wire_words::put_be32;
 std::string hex(ByteView bytes);
 // first_difference is the first offset where a and b differ, or nullopt.
 std::optional<std::size_t> first_difference(ByteView a, ByteView b);

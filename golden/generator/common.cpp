@@ -88,20 +88,6 @@ std::string Vector::result() const { return result_of(flags); }
 
 const char* flag(policy::Flag f) { return policy::name(f).data(); }
 
-void put_be32(Bytes& bytes, std::size_t offset, std::uint32_t word) {
-    for (int i = 0; i < 4; ++i) bytes[offset + i] = static_cast<std::uint8_t>(word >> (24 - 8 * i));
-}
-
-std::uint32_t get_be32(const Bytes& bytes, std::size_t offset) {
-    return (std::uint32_t{bytes[offset]} << 24) | (std::uint32_t{bytes[offset + 1]} << 16) |
-           (std::uint32_t{bytes[offset + 2]} << 8) | bytes[offset + 3];
-}
-
-void append_be32(Bytes& bytes, std::uint32_t word) {
-    bytes.resize(bytes.size() + 4);
-    put_be32(bytes, bytes.size() - 4, word);
-}
-
 Bytes frame(ByteView payload, std::uint32_t length) {
     Bytes out;
     append_be32(out, ProtocolInfo::get().header_magic());

@@ -16,6 +16,7 @@
 
 #include "codecs/codec.h"
 #include "policy/policy.h"
+#include "wire_words.h"
 
 namespace qemud::golden {
 
@@ -77,9 +78,9 @@ std::string result_of(const std::vector<std::string>& flags);
 
 // --- building vectors
 const char* flag(policy::Flag f);
-void put_be32(Bytes& bytes, std::size_t offset, std::uint32_t word);
-std::uint32_t get_be32(const Bytes& bytes, std::size_t offset);
-void append_be32(Bytes& bytes, std::uint32_t word);
+using wire_words::append_be32;
+using wire_words::get_be32;
+using wire_words::put_be32;
 Bytes frame(ByteView payload, std::uint32_t length);  // magic, length, payload
 std::string hex(ByteView bytes);
 std::string hex32(std::uint32_t word);
