@@ -1,0 +1,3 @@
+#!/bin/bash -eu
+# ClusterFuzzLite / OSS-Fuzz build: everything is in fuzz/ossfuzz_build.sh.
+exec bash "$SRC/qemud-harness/fuzz/ossfuzz_build.sh"

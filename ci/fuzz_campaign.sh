@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# fuzz_campaign.sh: one command for a fuzzing campaign on this machine.
+#
+#   ci/fuzz_campaign.sh [-t SECONDS] [-j JOBS] [--no-coverage] [--no-merge|--minimize-corpus] [target...]
+#
+# For each target (default: all five), in turn: runs the libFuzzer binary of
+# the clang-fuzz preset (ASan + UBSan) on JOBS cores (-fork, default nproc)
+# for SECONDS (default 600) with -rss_limit_mb and -timeout, printing its
+# progress; merges the inputs that add coverage into corpus/<target>/
+# (-merge=1; --minimize-corpus re-minimizes the whole corpus instead,
+# --no-merge leaves corpus/ alone);
+# collects crashes, leaks, timeouts and OOMs, groups them by the stable
+# finding title or sanitizer summary plus the top frames, and minimizes one
+# per group. Then (unless --no-coverage) builds the coverage preset, replays
+# every corpus and writes a source coverage report of the decoders
+# (reference/: HTML and a text summary). Prints a summary at the end.
+# Everything goes to build-fuzz/campaign/<date>/; exit 1 if anything was
+# found, 0 otherwise. The environment reaches the targets: e.g.
+# QEMUD_CXX_SIMD=portable (or sse2, avx2) fuzzes the cxx runtime's other
+# element kernels, QEMUD_FUZZ_CODECS=rpcgen,cxx a subset of implementations.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=600
+jobs=$(nproc)
+coverage=1
+minimize_corpus=0
+targets=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -t) seconds=$2; shift 2 ;;
+    -j) jobs=$2; shift 2 ;;
+    --no-coverage) coverage=0; shift ;;
+    --minimize-corpus) minimize_corpus=1; shift ;;
+    --no-merge) minimize_corpus=-1; shift ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    *) targets+=("$1"); shift ;;
+  esac
+done
+[ ${#targets[@]} -gt 0 ] || targets=(header_fuzzer client_payload_fuzzer server_payload_fuzzer client_stream_fuzzer server_stream_fuzzer)
+tool() { command -v "$1" || command -v "$1-14" || { echo "fuzz_campaign: $1 not found" >&2; exit 2; }; }
+
+build=build-fuzz
+out=$build/campaign/$(date +%Y%m%d-%H%M%S)
+mkdir -p "$out"
+echo "fuzz_campaign: ${targets[*]}, ${seconds}s each on $jobs jobs; output in $out"
+cmake --preset clang-fuzz >/dev/null
+cmake --build "$build" --target "${targets[@]}" -- -j"$(nproc)" | tail -n 1
+
+summary=()
+found=0
+for t in "${targets[@]}"; do
+  bin=$build/fuzz/$t
+  dir=$out/$t
+  mkdir -p "$dir/new" "$dir/crashes" "$dir/minimized" "corpus/$t"
+  max_len=$(sed -n 's/^max_len = //p' "$build/fuzz/$t.options")
+  echo "== $t: fuzzing for ${seconds}s"
+  # -fork keeps going after a crash (-ignore_*), writing each to crashes/;
+  # new coverage goes to new/ (the first corpus dir).
+  "$bin" -fork="$jobs" -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
+    -max_total_time="$seconds" -rss_limit_mb=2560 -malloc_limit_mb=2560 -timeout=25 \
+    -max_len="$max_len" -dict="$build/fuzz/$t.dict" -artifact_prefix="$dir/crashes/" \
+    "$dir/new" "corpus/$t" 2>&1 | tee "$dir/fuzz.log" |
+    awk -v t="$t" '/^#[0-9]+: cov:/ { match($0, /time: [0-9]+/); s = substr($0, RSTART + 6, RLENGTH - 6);
+                                      match($0, /crash: [0-9\/]+/); c = substr($0, RSTART, RLENGTH);
+                                      if (s - last >= 10 || c != lastc) { print "  " t " " $0; last = s; lastc = c; fflush() }  }' || true
+  last=$(grep -E '^#[0-9]+: cov:' "$dir/fuzz.log" | tail -n 1 || true)
+
+  # Merge what adds coverage into the committed corpus.
+  before=$(find "corpus/$t" -type f | wc -l)
+  if [ "$minimize_corpus" -eq -1 ]; then
+    :
+  elif [ "$minimize_corpus" -eq 1 ]; then
+    mkdir -p "$dir/merged"
+    "$bin" -merge=1 -rss_limit_mb=2560 -timeout=25 "$dir/merged" "corpus/$t" "$dir/new" >"$dir/merge.log" 2>&1
+    rm -rf "corpus/$t" && cp -r "$dir/merged" "corpus/$t"
+  else
+    "$bin" -merge=1 -rss_limit_mb=2560 -timeout=25 "corpus/$t" "$dir/new" >"$dir/merge.log" 2>&1
+  fi
+  after=$(find "corpus/$t" -type f | wc -l)
+
+  # Group crashes: the stable title (or sanitizer summary) and top frames.
+  declare -A groups=()
+  for c in "$dir"/crashes/*; do
+    [ -f "$c" ] || continue
+    log=$c.log
+    "$bin" -runs=1 -rss_limit_mb=2560 -timeout=25 "$c" >"$log" 2>&1 || true
+    # A comparator finding is keyed by its title alone (it names the
+    # implementations, kind, arm and what); anything else by the sanitizer
+    # summary and the top three frames of project code.
+    title=$(grep -m1 -E '^qemud-harness:' "$log" || true)
+    if [ -n "$title" ]; then
+      key=$title
+    else
+      title=$(grep -m1 -E '^SUMMARY: |^==[0-9]+== ERROR: libFuzzer' "$log" | sed -E 's/^==[0-9]+== //' || basename "$c" | cut -d- -f1)
+      frames=$(grep -E '^\s+#[0-9]+ 0x[0-9a-f]+ in ' "$log" | grep -E "$PWD/(reference|fuzz|conformance)/|generated/" |
+               grep -vE 'fuzz/replay_main|LLVMFuzzerTestOneInput' | head -n 3 | sed -E 's/.* in ([^ (]+).*/\1/' | tr '\n' ' ')
+      key="$title | $frames"
+    fi
+    if [ -z "${groups[$key]:-}" ]; then
+      groups[$key]=$c
+    fi
+    echo "$key" >>"$dir/crashes/groups.txt"
+  done
+  n_groups=${#groups[@]}
+  i=0
+  while IFS= read -r key; do
+    [ -n "$key" ] || continue
+    i=$((i + 1))
+    c=${groups[$key]}
+    m=$dir/minimized/$t-group$i-$(basename "$c")
+    # Minimize the first QEMUD_FUZZ_MINIMIZE_GROUPS groups (default 10),
+    # 20 s each; the rest keep their first crash as found.
+    if [ "$i" -le "${QEMUD_FUZZ_MINIMIZE_GROUPS:-10}" ]; then
+      "$bin" -minimize_crash=1 -max_total_time=20 -runs=100000 -rss_limit_mb=2560 -timeout=25 \
+        -exact_artifact_path="$m" "$c" >"$m.log" 2>&1 || true
+    fi
+    [ -f "$m" ] || cp "$c" "$m"
+    count=$(grep -cxF "$key" "$dir/crashes/groups.txt" || true)
+    summary+=("  $t FINDING x$count: $key -> $m")
+    found=1
+  done < <(printf '%s\n' "${!groups[@]}" | sort)
+  unset groups
+  summary+=("  $t: ${last:-no progress line}; corpus $before -> $after files; $n_groups finding group(s)")
+done
+
+if [ "$coverage" -eq 1 ]; then
+  echo "== coverage report"
+  profdata=$(tool llvm-profdata)
+  llvmcov=$(tool llvm-cov)
+  cmake --preset coverage >/dev/null
+  cmake --build build-coverage --target "${targets[@]}" -- -j"$(nproc)" | tail -n 1
+  rm -rf "$out/profraw" && mkdir -p "$out/profraw"
+  objects=()
+  for t in "${targets[@]}"; do
+    LLVM_PROFILE_FILE="$out/profraw/$t-%p.profraw" build-coverage/fuzz/"$t" -runs=0 -rss_limit_mb=4096 \
+      "corpus/$t" "$out/$t/new" >"$out/$t/coverage-run.log" 2>&1 ||
+      echo "fuzz_campaign: coverage replay of $t failed, see $out/$t/coverage-run.log"
+    objects+=(-object "build-coverage/fuzz/$t")
+  done
+  "$profdata" merge -sparse "$out"/profraw/*.profraw -o "$out/coverage.profdata"
+  # The decoders: reference/ (runtime, codecs, stream) and the generated
+  # model and rpcgen C; not the test, fuzz and xdrc code.
+  ignore='(/usr/|conformance/|fuzz/|xdrc/|protocol_text\.gen)'
+  "$llvmcov" report "${objects[@]:1}" -instr-profile="$out/coverage.profdata" \
+    -ignore-filename-regex="$ignore" >"$out/coverage.txt"
+  "$llvmcov" show "${objects[@]:1}" -instr-profile="$out/coverage.profdata" -format=html \
+    -ignore-filename-regex="$ignore" -show-line-counts-or-regions -output-dir="$out/coverage-html" >/dev/null
+  "$llvmcov" show "${objects[@]:1}" -instr-profile="$out/coverage.profdata" -format=text \
+    -ignore-filename-regex="$ignore" >"$out/coverage-lines.txt"
+  summary+=("  coverage: $(tail -n 1 "$out/coverage.txt" | awk '{print "regions " $4 ", functions " $7 ", lines " $10}')")
+  summary+=("  coverage report: $out/coverage-html/index.html, $out/coverage.txt")
+fi
+
+echo "== fuzz_campaign summary ($out)"
+printf '%s\n' "${summary[@]}"
+exit "$found"

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# fuzz_ossfuzz_local.sh: runs fuzz/ossfuzz_build.sh on this machine with
+# OSS-Fuzz's environment variables pointed at clang and libFuzzer
+# (address + undefined, as .clusterfuzzlite/project.yaml asks), into
+# build-ossfuzz/out, then checks what it wrote: every target, dict,
+# options and seed corpus zip is there, and every target runs its unzipped
+# seed corpus (-runs=0) and fuzzes for QEMUD_FUZZ_SMOKE_OSSFUZZ_SECONDS
+# (default 3) with its .options. Like simdjson's build_like_ossfuzz.sh.
+# Exit 77 (skipped) without clang's libFuzzer.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if ! command -v clang++ >/dev/null || [ ! -f "$(clang++ -print-file-name=libclang_rt.fuzzer-x86_64.a)" ]; then
+  echo "fuzz_ossfuzz_local: clang++ with libFuzzer not found; skipped"
+  exit 77
+fi
+root=$PWD/build-ossfuzz
+export CC=clang CXX=clang++
+# -fno-sanitize-recover=undefined: a UBSan report fails the run, as in
+# OSS-Fuzz's own flags (and the clang-fuzz preset).
+export CFLAGS="-O1 -fno-omit-frame-pointer -gline-tables-only -fsanitize=address,undefined -fno-sanitize-recover=undefined -fsanitize-address-use-after-scope -fsanitize=fuzzer-no-link"
+export CXXFLAGS="$CFLAGS"
+export LIB_FUZZING_ENGINE="-fsanitize=fuzzer"
+export SRC=$root/src WORK=$root/work OUT=$root/out
+rm -rf "$OUT"
+mkdir -p "$SRC" "$WORK" "$OUT"
+bash fuzz/ossfuzz_build.sh >"$root/build.log" 2>&1 || { tail -n 40 "$root/build.log"; echo "fuzz_ossfuzz_local: build failed"; exit 1; }
+
+seconds=${QEMUD_FUZZ_SMOKE_OSSFUZZ_SECONDS:-3}
+status=0
+for t in header_fuzzer client_payload_fuzzer server_payload_fuzzer client_stream_fuzzer server_stream_fuzzer; do
+  for f in "$t" "$t.dict" "$t.options" "${t}_seed_corpus.zip"; do
+    [ -s "$OUT/$f" ] || { echo "fuzz_ossfuzz_local: FAIL missing $OUT/$f"; status=1; }
+  done
+  [ -x "$OUT/$t" ] || continue
+  seeds=$WORK/seeds/$t
+  rm -rf "$seeds" && mkdir -p "$seeds"
+  python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' "$OUT/${t}_seed_corpus.zip" "$seeds"
+  n_seeds=$(find "$seeds" -type f | wc -l)
+  max_len=$(sed -n 's/^max_len = //p' "$OUT/$t.options")
+  # What the runner image lacks must come from $OUT/lib.
+  if ldd "$OUT/$t" | grep -q 'not found\|=> /usr/lib.*libtirpc'; then
+    echo "fuzz_ossfuzz_local: FAIL $t needs libraries outside \$OUT/lib:"; ldd "$OUT/$t"; status=1; continue
+  fi
+  (cd "$OUT" && ./"$t" -runs=0 "$seeds") >"$WORK/$t.replay.log" 2>&1 &&
+  (cd "$OUT" && ./"$t" -dict="$t.dict" -max_len="$max_len" -max_total_time="$seconds" -timeout=10 \
+     -rss_limit_mb=2560 -artifact_prefix="$WORK/$t-" "$seeds") >"$WORK/$t.fuzz.log" 2>&1 &&
+    echo "fuzz_ossfuzz_local: PASS $t ($n_seeds seeds, ${seconds}s)" ||
+    { echo "fuzz_ossfuzz_local: FAIL $t"; tail -n 30 "$WORK/$t."*.log; status=1; }
+done
+exit "$status"

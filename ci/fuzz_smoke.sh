@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# fuzz_smoke.sh: builds the real libFuzzer targets (preset clang-fuzz:
+# clang, libFuzzer, ASan, UBSan) in build-fuzz/ and runs each one from its
+# committed corpus for QEMUD_FUZZ_SMOKE_SECONDS (default 10) seconds. Fails
+# on any crash, finding (a comparator abort), leak, timeout or OOM, and
+# leaves the log and reproducer in build-fuzz/smoke-<pid>/ (removed on a pass). Nothing is written to corpus/.
+# ctest runs it from the GCC build (label fuzz-smoke); exit 77 (skipped)
+# when clang's libFuzzer is not installed.
+#   ci/fuzz_smoke.sh [target...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${QEMUD_FUZZ_SMOKE_SECONDS:-10}
+build=build-fuzz
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(header_fuzzer client_payload_fuzzer server_payload_fuzzer client_stream_fuzzer server_stream_fuzzer)
+
+if ! command -v clang++ >/dev/null || [ ! -f "$(clang++ -print-file-name=libclang_rt.fuzzer-x86_64.a)" ]; then
+  echo "fuzz_smoke: clang++ with libFuzzer not found (apt-get install clang libclang-rt-14-dev); skipped"
+  exit 77
+fi
+
+# QEMUD_FUZZ_SMOKE_BIN_DIR: fuzz already-built targets (with their .dict and
+# .options beside them, as fuzz/ossfuzz_build.sh writes $OUT) instead of
+# building the clang-fuzz preset; ctest sets it so CI builds clang once.
+bin=${QEMUD_FUZZ_SMOKE_BIN_DIR:-}
+if [ -n "$bin" ]; then
+  for t in "${targets[@]}"; do
+    [ -x "$bin/$t" ] || { echo "fuzz_smoke: $bin/$t not found (run ci/fuzz_ossfuzz_local.sh first)"; exit 1; }
+  done
+  build=$(dirname "$bin")
+  echo "fuzz_smoke: fuzzing the targets in $bin"
+else
+  bin=$build/fuzz
+  echo "fuzz_smoke: building ${targets[*]} in $build/"
+  cmake --preset clang-fuzz >/dev/null
+  cmake --build "$build" --target "${targets[@]}" -- -j"$(nproc)" | tail -n 1
+fi
+
+# One scratch dir per run, so concurrent runs (ctest and a user) do not mix.
+out="$build/smoke-$$"
+rm -rf "$out"
+mkdir -p "$out"
+status=0
+for t in "${targets[@]}"; do
+  max_len=$(sed -n 's/^max_len = //p' "$bin/$t.options")
+  mkdir -p "$out/$t.corpus"
+  log="$out/$t.log"
+  rc=0
+  # The cxx runtime picks its char-element kernel by CPU (AVX-512, AVX2,
+  # SSE2, portable); the client payloads go through the portable one, so
+  # both the best and the fallback kernel are fuzzed on every machine.
+  simd=()
+  [ "$t" = client_payload_fuzzer ] && simd=(QEMUD_CXX_SIMD=portable)
+  # The committed corpus is read-only input; new inputs go to the scratch dir.
+  env "${simd[@]}" "$bin/$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2560 -malloc_limit_mb=2560 \
+    -max_len="$max_len" -dict="$bin/$t.dict" -print_final_stats=1 \
+    -artifact_prefix="$out/$t-" "$out/$t.corpus" "corpus/$t" >"$log" 2>&1 || rc=$?
+  stats=$(grep -E '^#[0-9]+.*(DONE|INITED)' "$log" | tail -n 1 | sed -E 's/^#([0-9]+)\s+\w+\s+/runs \1 /')
+  execs=$(sed -n 's/^stat::average_exec_per_sec:\s*//p' "$log")
+  if [ "$rc" -eq 0 ]; then
+    echo "fuzz_smoke: PASS $t (${seconds}s): $stats, ${execs:-?} exec/s"
+  else
+    status=1
+    echo "fuzz_smoke: FAIL $t (exit $rc): $(grep -m1 -E '^qemud-harness:|ERROR: (libFuzzer|AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer)|runtime error' "$log" || true)"
+    tail -n 40 "$log"
+    ls "$out/$t-"* 2>/dev/null | sed 's/^/  reproducer: /' || true
+  fi
+done
+[ "$status" -eq 0 ] && rm -rf "$out"
+exit "$status"

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# ossfuzz_build.sh: builds every fuzz target the way OSS-Fuzz and
+# ClusterFuzzLite expect (.clusterfuzzlite/build.sh calls it). Honours $CC,
+# $CXX, $CFLAGS, $CXXFLAGS (sanitizers and -fsanitize=fuzzer-no-link),
+# $LIB_FUZZING_ENGINE (the engine, linked into each target), $SRC and $OUT.
+# Writes to $OUT, per target: <target>, <target>.dict, <target>.options and
+# <target>_seed_corpus.zip (corpus/<target>/, flat).
+# ci/fuzz_ossfuzz_local.sh runs it on this machine with those variables.
+set -euo pipefail
+: "${CC:?}" "${CXX:?}" "${LIB_FUZZING_ENGINE:?}" "${OUT:?}"
+src=$(cd "$(dirname "$0")/.." && pwd)  # $SRC/<project> under OSS-Fuzz
+build=${WORK:-${SRC:-/tmp}}/qemud-ossfuzz-build
+targets=(header_fuzzer client_payload_fuzzer server_payload_fuzzer client_stream_fuzzer server_stream_fuzzer)
+
+# The runner image has no libtirpc: each target finds the shared libraries
+# it needs beyond libc and libstdc++ in $OUT/lib (rpath $ORIGIN/lib).
+# (libtirpc.a does not work: linked statically, xdrmem_create calls through
+# a null pointer.)
+cmake -S "$src" -B "$build" -G Ninja \
+  -DCMAKE_BUILD_TYPE=None \
+  -DCMAKE_C_COMPILER="$CC" -DCMAKE_CXX_COMPILER="$CXX" \
+  -DCMAKE_C_FLAGS="${CFLAGS:-}" -DCMAKE_CXX_FLAGS="${CXXFLAGS:-}" \
+  -DQEMUD_ENABLE_FUZZING=ON -DQEMUD_FUZZ_ENGINE="$LIB_FUZZING_ENGINE" \
+  -DCMAKE_EXE_LINKER_FLAGS='-Wl,-rpath,\$ORIGIN/lib' \
+  -DQEMUD_BUILD_BENCH=OFF -DQEMUD_BUILD_TESTS=OFF
+cmake --build "$build" --target "${targets[@]}" -- -j"$(nproc)"
+
+mkdir -p "$OUT/lib"
+system='^(linux-vdso|libc|libm|libdl|librt|libpthread|libstdc\+\+|libgcc_s|ld-linux.*)\.so'
+ldd "$build/fuzz/${targets[0]}" | awk '$3 ~ /^\// {print $1, $3}' | while read -r name path; do
+  [[ "$name" =~ $system ]] || cp -L "$path" "$OUT/lib/$name"
+done
+for t in "${targets[@]}"; do
+  cp "$build/fuzz/$t" "$build/fuzz/$t.dict" "$build/fuzz/$t.options" "$OUT/"
+  # python3's zipfile: no dependency on the zip tool.
+  python3 - "$src/corpus/$t" "$OUT/${t}_seed_corpus.zip" <<'PY'
+import pathlib, sys, zipfile
+corpus, out = pathlib.Path(sys.argv[1]), sys.argv[2]
+with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+    for f in sorted(p for p in corpus.rglob("*") if p.is_file()):
+        z.write(f, f.name)
+PY
+done
+echo "ossfuzz_build: wrote ${targets[*]} (+ .dict, .options, _seed_corpus.zip) to $OUT"

@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""make_seeds.py: candidate seed inputs of every fuzz target, from the golden
+vectors (golden/<kind>_test.json), one file per input named after its source.
+
+    make_seeds.py <golden-dir> <out-dir>
+
+writes <out-dir>/<target>/<name>. ci/fuzz_seeds.sh then merges them
+(libFuzzer -merge=1) into the small committed corpus/<target>/. Every wire of
+every result (valid, invalid, acceptable) is a seed: the invalid ones are
+where decoders disagree. Stream seeds (the input format of
+fuzz/stream/stream_input.h: parts of a 2-byte big-endian length and bytes)
+are a small valid message of the direction, then one message of any
+result, cut into chunks of several sizes.
+"""
+import json
+import pathlib
+import random
+import sys
+
+
+def load(golden, kind):
+    data = json.loads((golden / f"{kind}_test.json").read_text())
+    for group in data["testGroups"]:
+        for test in group["tests"]:
+            yield test["tcId"], test["result"], bytes.fromhex(test["wire"])
+
+
+def parts(stream, sizes):
+    out, pos, i = bytearray(), 0, 0
+    while pos < len(stream):
+        n = max(1, min(sizes[i % len(sizes)], 65535, len(stream) - pos))
+        out += n.to_bytes(2, "big") + stream[pos:pos + n]
+        pos, i = pos + n, i + 1
+    return bytes(out)
+
+
+def write(out, target, name, data):
+    d = out / target
+    d.mkdir(parents=True, exist_ok=True)
+    (d / name).write_bytes(data)
+
+
+def main():
+    golden, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+    rng = random.Random(20070214)  # fixed: the same candidates every run
+    for tc, result, wire in load(golden, "header"):
+        write(out, "header_fuzzer", f"header-{tc}-{result}", wire)
+    for direction in ("client", "server"):
+        for tc, result, wire in load(golden, f"{direction}_message"):
+            write(out, "header_fuzzer", f"{direction}_message-{tc}-{result}", wire)
+        for tc, result, wire in load(golden, direction):
+            write(out, f"{direction}_payload_fuzzer", f"{direction}-{tc}-{result}", wire)
+        messages = list(load(golden, f"{direction}_message"))
+        # Small valid messages go in front, so the stream seeds stay small.
+        valid = [w for _, r, w in messages if r == "valid" and len(w) <= 512]
+        chunkings = [[65535], [1], [3], [7, 1, 4096], [8], [4096, 5]]
+        for tc, result, wire in messages:
+            stream = rng.choice(valid) + wire
+            sizes = chunkings[int(tc) % len(chunkings)]
+            if sizes == [1] and len(stream) > 512:
+                sizes = [1, 2, 61]
+            write(out, f"{direction}_stream_fuzzer", f"{direction}_stream-{tc}-{result}", parts(stream, sizes))
+
+
+if __name__ == "__main__":
+    main()
