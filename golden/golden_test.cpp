@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "codecs/registry.h"
+#include "codecs/value_model.h"
 #include "dynamic_cases.h"
 #include "policy/policy.h"
 
@@ -36,9 +37,9 @@ Json load(Kind kind) {
 }
 
 Bytes from_hex(const std::string& h) {
-    Bytes out;
-    for (std::size_t i = 0; i + 1 < h.size(); i += 2) out.push_back(static_cast<std::uint8_t>(std::stoul(h.substr(i, 2), nullptr, 16)));
-    return out;
+    auto bytes = value_model::bytes_from_hex(h);
+    BOOST_TEST_REQUIRE(bytes.has_value(), "not a hex string: " << h.substr(0, 40));
+    return *bytes;
 }
 
 std::string describe(const Outcome<Json>& out) {

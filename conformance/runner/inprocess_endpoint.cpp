@@ -1,5 +1,6 @@
 #include "inprocess_endpoint.h"
 
+#include "codecs/value_model.h"
 #include "text_util.h"
 
 namespace qemud::conform {
@@ -21,7 +22,7 @@ public:
         Answer answer;
         if (out.ok()) {
             answer.type = Answer::Type::success;
-            answer.wire = bytes_to_hex(out.value());
+            answer.wire = value_model::to_hex(out.value());
         } else if (out.unsupported()) {
             answer.type = Answer::Type::unsupported;
             answer.message = out.unsupported_reason().what;
@@ -33,7 +34,7 @@ public:
     }
 
     Answer decode(Kind kind, const std::string& wire_hex) override {
-        const auto bytes = hex_to_bytes(wire_hex);
+        const auto bytes = value_model::bytes_from_hex(wire_hex);
         Answer answer;
         if (!bytes) {
             answer.message = "internal: the runner sent a wire that is not hex";

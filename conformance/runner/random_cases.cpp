@@ -251,7 +251,7 @@ std::vector<Case> random_cases(std::uint64_t seed, std::size_t count) {
         c.name = "random/" + std::string(to_string(c.kind)) + "/" + c.message_type + "/" + std::to_string(i);
         auto wire = reference.encode(c.kind, *c.value);
         if (wire.ok())
-            c.wire = bytes_to_hex(wire.value());
+            c.wire = value_model::to_hex(wire.value());
         else
             c.comment = "internal: the reference (" + std::string(reference.name()) + ") refused the drawn value: " +
                         (wire.failed() ? wire.error().to_string() : wire.unsupported_reason().what);

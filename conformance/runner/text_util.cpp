@@ -3,46 +3,15 @@
 #include <cctype>
 #include <cstdio>
 
+#include "codecs/value_model.h"
+
 namespace qemud::conform {
 
-namespace {
-int hex_digit(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-}  // namespace
-
-bool is_hex(std::string_view text) {
-    if (text.size() % 2 != 0) return false;
-    for (char c : text)
-        if (hex_digit(c) < 0) return false;
-    return true;
-}
+bool is_hex(std::string_view text) { return value_model::bytes_from_hex(text).has_value(); }
 
 std::string lower_hex(std::string_view text) {
     std::string out(text);
     for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
-
-std::optional<std::vector<std::uint8_t>> hex_to_bytes(std::string_view text) {
-    if (!is_hex(text)) return std::nullopt;
-    std::vector<std::uint8_t> out(text.size() / 2);
-    for (std::size_t i = 0; i < out.size(); ++i)
-        out[i] = static_cast<std::uint8_t>(hex_digit(text[2 * i]) * 16 + hex_digit(text[2 * i + 1]));
-    return out;
-}
-
-std::string bytes_to_hex(const std::vector<std::uint8_t>& bytes) {
-    static const char digits[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(bytes.size() * 2);
-    for (auto b : bytes) {
-        out.push_back(digits[b >> 4]);
-        out.push_back(digits[b & 15]);
-    }
     return out;
 }
 

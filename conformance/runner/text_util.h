@@ -1,4 +1,4 @@
-// text_util.h: small text helpers the runner's reports share: hex, shell
+// text_util.h: small text helpers the runner's reports share: hex checks, shell
 // quoting, and printable excerpts of whatever a shim wrote.
 #pragma once
 
@@ -14,9 +14,7 @@ namespace qemud::conform {
 bool is_hex(std::string_view text);
 // lower_hex returns text with A-F folded to a-f.
 std::string lower_hex(std::string_view text);
-// hex_to_bytes returns nullopt unless is_hex(text).
-std::optional<std::vector<std::uint8_t>> hex_to_bytes(std::string_view text);
-std::string bytes_to_hex(const std::vector<std::uint8_t>& bytes);
+// (Hex to and from bytes: value_model::bytes_from_hex and to_hex.)
 
 // shell_quote wraps text in single quotes for /bin/sh.
 std::string shell_quote(std::string_view text);

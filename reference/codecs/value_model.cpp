@@ -120,6 +120,18 @@ std::string to_hex(const void* bytes, std::size_t size) {
     return out;
 }
 
+std::optional<Bytes> bytes_from_hex(std::string_view text) {
+    if (text.size() % 2 != 0) return std::nullopt;
+    Bytes out(text.size() / 2);
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        const int hi = hex_digit(text[2 * i]);
+        const int lo = hex_digit(text[2 * i + 1]);
+        if (hi < 0 || lo < 0) return std::nullopt;
+        out[i] = static_cast<std::uint8_t>(hi * 16 + lo);
+    }
+    return out;
+}
+
 Json uint64_json(std::uint64_t value) { return std::to_string(value); }
 Json int64_json(std::int64_t value) { return std::to_string(value); }
 

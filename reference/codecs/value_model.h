@@ -23,6 +23,10 @@ std::optional<std::uint64_t> read_uint64(const Json& j, std::string* why); // de
 bool read_hex(const Json& j, std::size_t expected_bytes, std::string* out, std::string* why);
 
 std::string to_hex(const void* bytes, std::size_t size);
+inline std::string to_hex(ByteView bytes) { return to_hex(bytes.data(), bytes.size()); }
+// bytes_from_hex decodes an even-length string of hex digits (either case);
+// nullopt for anything else.
+std::optional<Bytes> bytes_from_hex(std::string_view text);
 Json uint64_json(std::uint64_t value);
 Json int64_json(std::int64_t value);
 
