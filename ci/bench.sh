@@ -13,7 +13,15 @@
 # 4. measures cxx on the 20016-byte payload once per kernel level
 #    (QEMUD_CXX_SIMD=avx512|avx2|sse2|portable);
 # 5. if clang and the libFuzzer binaries build-fuzz/fuzz/*_fuzzer exist,
-#    records exec/s of each over a fixed 30-second run; otherwise says so.
+#    records exec/s of each over a fixed 30-second run; otherwise says so;
+# 6. if clang is installed, builds the clang-fuzz configuration (ASan +
+#    UBSan + libFuzzer) in build-fuzzbase/ with QEMUD_FUZZ_PLAIN_VARIANTS
+#    and QEMUD_FUZZ_BASELINES, runs each <target>_plain and
+#    <target>_tirpc_baseline for FUZZ_SECONDS from a scratch copy of the
+#    same corpus/<target>/ with the target's max_len, one after the other,
+#    and prints differential / baseline exec/s per target.
+#
+#   ci/bench.sh --fuzz-only  # step 6 alone
 #
 # Environment: BENCH_REPETITIONS (default 5), BENCH_MIN_TIME seconds per
 # repetition (default 0.2), FUZZ_SECONDS (default 30), BENCH_OUT (default
@@ -26,6 +34,47 @@ reps="${BENCH_REPETITIONS:-5}"
 min_time="${BENCH_MIN_TIME:-0.2}"
 fuzz_seconds="${FUZZ_SECONDS:-30}"
 out="${BENCH_OUT:-build-bench/bench-results}"
+
+# fuzz_vs_baseline: step 6 (docs/PERFORMANCE.md, "Fuzz targets:
+# differential vs libtirpc-only").
+fuzz_vs_baseline() {
+    echo "== fuzz targets: differential (<target>_plain) vs libtirpc-only (<target>_tirpc_baseline), ${fuzz_seconds} s each"
+    if ! command -v clang >/dev/null; then
+        echo "skipped: clang is not installed"
+        return 0
+    fi
+    local targets=(header_fuzzer client_payload_fuzzer server_payload_fuzzer client_stream_fuzzer server_stream_fuzzer)
+    local bins=()
+    for t in "${targets[@]}"; do bins+=("${t}_plain" "${t}_tirpc_baseline"); done
+    cmake --preset clang-fuzz -B build-fuzzbase -DQEMUD_FUZZ_PLAIN_VARIANTS=ON -DQEMUD_FUZZ_BASELINES=ON >/dev/null
+    cmake --build build-fuzzbase --parallel "$(nproc)" --target "${bins[@]}" "${targets[@]/%/_dict}" >/dev/null
+    mkdir -p "$out"
+    measure() {  # measure <binary> <target>: exec/s, from a fresh copy of corpus/<target>
+        local bin="$1" t="$2" work log max_len
+        work="$(mktemp -d)"
+        cp -r "corpus/$t/." "$work/"
+        max_len="$(sed -n 's/^max_len *= *//p' "build-fuzzbase/fuzz/$t.options")"
+        log="$out/fuzzbase-$(basename "$bin").log"
+        "$bin" -max_total_time="$fuzz_seconds" -max_len="$max_len" -rss_limit_mb=2560 -timeout=25 \
+            -print_final_stats=1 "$work" >"$log" 2>&1 || true
+        rm -rf "$work"
+        sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1
+    }
+    printf '%-24s %12s %12s %8s\n' target differential baseline ratio
+    for t in "${targets[@]}"; do
+        local d b
+        d="$(measure "build-fuzzbase/fuzz/${t}_plain" "$t")"
+        b="$(measure "build-fuzzbase/fuzz/${t}_tirpc_baseline" "$t")"
+        printf '%-24s %12s %12s %8s\n' "$t" "${d:-?}" "${b:-?}" \
+            "$(python3 -c "import sys; d, b = sys.argv[1:]; print(f'{int(d) / int(b):.2f}x')" "${d:-0}" "${b:-0}" 2>/dev/null || echo '?')"
+    done
+}
+
+if [ "${1:-}" = "--fuzz-only" ]; then
+    out="${BENCH_OUT:-build-fuzzbase/bench-results}"
+    fuzz_vs_baseline
+    exit 0
+fi
 
 cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DQEMUD_BUILD_BENCH=ON >/dev/null
 cmake --build build-bench --parallel "$(nproc)" --target qemud_codec_bench qemud_stream_bench qemud_simd_check
@@ -137,3 +186,6 @@ else
         rm -rf "$work"
     done
 fi
+
+echo
+fuzz_vs_baseline

@@ -67,8 +67,8 @@ int severity(policy::DecoderRule rule) {
     return 2;
 }
 
-void add_flag(Classification& c, policy::Flag flag, std::size_t offset, std::string path = {}) {
-    c.flags.push_back({flag, offset, std::move(path)});
+void add_flag(Classification& c, policy::Flag flag, std::size_t offset, std::string_view path = {}) {
+    c.flags.push_back({flag, offset, path});
     const auto rule = policy::row(flag).decoder;
     if (severity(rule) > severity(c.rule)) c.rule = rule;
 }
@@ -139,13 +139,14 @@ void classify_header(ByteView wire, Classification& c, std::optional<Direction> 
 
 std::size_t payload_base(Kind kind) { return is_message(kind) ? 8 : 0; }
 
-Bytes rewrite(Kind kind, ByteView wire, bool low_byte) {
+// rewrite_arm rewrites the element words of `arm` (the arm classify found
+// for this wire; nullptr leaves the wire unchanged).
+Bytes rewrite_arm(Kind kind, ByteView wire, const ArmInfo* arm, bool low_byte) {
     Bytes out(wire.begin(), wire.end());
-    if (kind == Kind::header) return out;
-    const auto c = classify(kind, wire);
-    if (!c.arm) return out;
+    if (kind == Kind::header || !arm) return out;
+    const auto& c = *arm;
     const std::size_t base = payload_base(kind);
-    for (const auto& site : element_sites(*c.arm)) {
+    for (const auto& site : element_sites(c)) {
         const std::size_t at = base + site.offset;
         if (at + 4 > out.size()) break;
         const std::uint32_t word = be32(wire, at);
@@ -257,8 +258,12 @@ Classification classify(Kind kind, ByteView wire) {
     return c;
 }
 
-Bytes canonical(Kind kind, ByteView wire) { return rewrite(kind, wire, false); }
-Bytes low_byte_canonical(Kind kind, ByteView wire) { return rewrite(kind, wire, true); }
+Bytes canonical(Kind kind, ByteView wire) {
+    return kind == Kind::header ? Bytes(wire.begin(), wire.end()) : rewrite_arm(kind, wire, classify(kind, wire).arm, false);
+}
+Bytes low_byte_canonical(Kind kind, ByteView wire) {
+    return kind == Kind::header ? Bytes(wire.begin(), wire.end()) : rewrite_arm(kind, wire, classify(kind, wire).arm, true);
+}
 
 std::string title(std::string_view first, std::string_view second, Kind kind, const ArmInfo* arm,
                   std::string_view what) {
@@ -277,8 +282,11 @@ Comparison compare_decoders(Kind kind, ByteView wire, std::span<const Codec* con
     cmp.classification = classify(kind, wire);
     const auto& c = cmp.classification;
     const auto flag = c.deciding();
-    const Bytes canon = canonical(kind, wire);
-    const Bytes low = low_byte_canonical(kind, wire);
+    // The two rewrites reuse this classification's arm (canonical() and
+    // low_byte_canonical() would classify again), and each is built only
+    // for the rule that reads it.
+    const Bytes canon = c.rule == policy::DecoderRule::must_accept ? rewrite_arm(kind, wire, c.arm, false) : Bytes{};
+    const Bytes low = c.rule == policy::DecoderRule::acceptable ? rewrite_arm(kind, wire, c.arm, true) : Bytes{};
     auto finding = [&](std::string_view a, std::string_view b, std::string_view what, std::string detail) {
         cmp.findings.push_back({std::string(a), std::string(b), title(a, b, kind, c.arm, what), std::move(detail), flag});
     };

@@ -37,7 +37,10 @@ const std::vector<ElementSite>& element_sites(const ArmInfo& arm);
 struct FlagAt {
     policy::Flag flag;
     std::size_t offset = 0;  // in the wire as given (header included for *_message)
-    std::string path;        // field path when it is an element, else empty
+    // path: the field path when it is an element, else empty. It points
+    // into element_sites()' cache (or a literal), which lives as long as
+    // the program, so classify allocates nothing per flag.
+    std::string_view path;
 };
 
 // Classification is the policy's verdict on one wire of a payload or
