@@ -5,21 +5,9 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "codecs/codec.h"
 #include "compare/differential.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    const qemud::ByteView payload(data, size);
-    qemud::fuzz::check_wire(qemud::Kind::client, payload);
-
-    const auto& info = qemud::ProtocolInfo::get();
-    const std::uint32_t magic = info.header_magic();
-    const auto length = static_cast<std::uint32_t>(size);
-    qemud::Bytes framed;
-    framed.reserve(8 + size);
-    for (const std::uint32_t word : {magic, length})
-        for (int shift = 24; shift >= 0; shift -= 8) framed.push_back(static_cast<std::uint8_t>(word >> shift));
-    framed.insert(framed.end(), data, data + size);
-    qemud::fuzz::check_wire(qemud::Kind::client_message, framed);
+    qemud::fuzz::check_payload(qemud::Direction::client, qemud::ByteView(data, size));
     return 0;
 }

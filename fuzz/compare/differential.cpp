@@ -48,4 +48,15 @@ comparator::Comparison check_wire(Kind kind, ByteView wire) {
     return cmp;
 }
 
+void check_payload(Direction direction, ByteView payload) {
+    check_wire(payload_kind(direction), payload);
+    const auto& info = ProtocolInfo::get();
+    Bytes framed;
+    framed.reserve(info.header_size() + payload.size());
+    for (const std::uint32_t word : {info.header_magic(), static_cast<std::uint32_t>(payload.size())})
+        for (int shift = 24; shift >= 0; shift -= 8) framed.push_back(static_cast<std::uint8_t>(word >> shift));
+    framed.insert(framed.end(), payload.begin(), payload.end());
+    check_wire(message_kind(direction), framed);
+}
+
 }  // namespace qemud::fuzz

@@ -25,6 +25,11 @@ const std::vector<const Codec*>& codecs();
 // with the sorted-first title; it returns the comparison otherwise.
 comparator::Comparison check_wire(Kind kind, ByteView wire);
 
+// check_payload checks `payload` as the direction's payload kind, then
+// framed with the default header (magic, its own length) as the message
+// kind: the two payload targets' whole job.
+void check_payload(Direction direction, ByteView payload);
+
 // report_finding prints "qemud-harness: ..." (the stable title, alone on
 // its line, then the detail) to stderr and aborts, so libFuzzer records a
 // crash and duplicates group by title and stack.
