@@ -18,19 +18,8 @@ public:
     const HelloInfo& hello() const override { return info_; }
 
     Answer encode(Kind kind, const Json& value) override {
-        auto out = codec_.encode(kind, value);
-        Answer answer;
-        if (out.ok()) {
-            answer.type = Answer::Type::success;
-            answer.wire = value_model::to_hex(out.value());
-        } else if (out.unsupported()) {
-            answer.type = Answer::Type::unsupported;
-            answer.message = out.unsupported_reason().what;
-        } else {
-            answer.type = Answer::Type::error;
-            answer.message = out.error().to_string();
-        }
-        return answer;
+        return answer_from(codec_.encode(kind, value),
+                           [](Answer& a, Bytes& wire) { a.wire = value_model::to_hex(wire); });
     }
 
     Answer decode(Kind kind, const std::string& wire_hex) override {
@@ -40,10 +29,18 @@ public:
             answer.message = "internal: the runner sent a wire that is not hex";
             return answer;
         }
-        auto out = codec_.decode(kind, *bytes);
+        return answer_from(codec_.decode(kind, *bytes), [](Answer& a, Json& value) { a.value = std::move(value); });
+    }
+
+private:
+    // answer_from turns a codec's outcome into the answer a shim would give;
+    // fill copies a success's result into it.
+    template <class T, class Fill>
+    static Answer answer_from(Outcome<T> out, Fill&& fill) {
+        Answer answer;
         if (out.ok()) {
             answer.type = Answer::Type::success;
-            answer.value = std::move(out.value());
+            fill(answer, out.value());
         } else if (out.unsupported()) {
             answer.type = Answer::Type::unsupported;
             answer.message = out.unsupported_reason().what;
@@ -54,7 +51,6 @@ public:
         return answer;
     }
 
-private:
     const Codec& codec_;
     HelloInfo info_;
 };
