@@ -60,6 +60,17 @@ const Codec& codec() {
     return *instance;
 }
 
+// check_exact: value encodes to exactly `expected` and `expected` decodes
+// back to value, through the Codec interface.
+void check_exact(Kind kind, const Json& value, const Bytes& expected) {
+    const auto wire = codec().encode(kind, value);
+    BOOST_REQUIRE_MESSAGE(wire.ok(), why(wire));
+    BOOST_TEST(hex(wire.value()) == hex(expected));
+    const auto back = codec().decode(kind, expected);
+    BOOST_REQUIRE_MESSAGE(back.ok(), why(back));
+    BOOST_TEST(back.value() == value);
+}
+
 // ---------------------------------------------------------------------------
 // Server DOMAIN_CREATE reply: serial 4 + inReplyTo 4 + discriminant 4 + id 4
 // + uuid 16 x 4 + name 50 x 4 = 280 bytes (PROTOCOL.md section 5).
@@ -229,12 +240,7 @@ BOOST_AUTO_TEST_CASE(client_get_version) {
         0x00000000,  // data.type = QEMUD_CLIENT_PKT_GET_VERSION (void arm)
     });
     const Json value = Json::parse(R"({"serial":7,"data":{"type":"QEMUD_CLIENT_PKT_GET_VERSION"}})");
-    const auto wire = codec().encode(Kind::client, value);
-    BOOST_REQUIRE(wire.ok());
-    BOOST_TEST(hex(wire.value()) == hex(expected));
-    const auto back = codec().decode(Kind::client, expected);
-    BOOST_REQUIRE(back.ok());
-    BOOST_TEST(back.value() == value);
+    check_exact(Kind::client, value, expected);
 }
 
 BOOST_AUTO_TEST_CASE(client_domain_suspend) {
@@ -245,12 +251,7 @@ BOOST_AUTO_TEST_CASE(client_domain_suspend) {
     });
     const Json value = Json::parse(
         R"({"serial":8,"data":{"type":"QEMUD_CLIENT_PKT_DOMAIN_SUSPEND","domainSuspendRequest":{"id":-3}}})");
-    const auto wire = codec().encode(Kind::client, value);
-    BOOST_REQUIRE(wire.ok());
-    BOOST_TEST(hex(wire.value()) == hex(expected));
-    const auto back = codec().decode(Kind::client, expected);
-    BOOST_REQUIRE(back.ok());
-    BOOST_TEST(back.value() == value);
+    check_exact(Kind::client, value, expected);
 }
 
 BOOST_AUTO_TEST_CASE(server_domain_get_info_uint64_high_word_first) {
@@ -267,12 +268,7 @@ BOOST_AUTO_TEST_CASE(server_domain_get_info_uint64_high_word_first) {
     });
     const Json value = Json::parse(R"({"serial":9,"inReplyTo":8,"data":{"type":"QEMUD_SERVER_PKT_DOMAIN_GET_INFO",
         "domainGetInfoReply":{"cpuTime":"4294967298","runstate":1,"memory":1048576,"maxmem":2097152,"nrVirtCpu":4}}})");
-    const auto wire = codec().encode(Kind::server, value);
-    BOOST_REQUIRE_MESSAGE(wire.ok(), why(wire));
-    BOOST_TEST(hex(wire.value()) == hex(expected));
-    const auto back = codec().decode(Kind::server, expected);
-    BOOST_REQUIRE(back.ok());
-    BOOST_TEST(back.value() == value);
+    check_exact(Kind::server, value, expected);
 }
 
 BOOST_AUTO_TEST_CASE(header) {
