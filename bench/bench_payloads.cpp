@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "codecs/registry.h"
+#include "framing/framing.h"
 
 namespace qemud::bench {
 
@@ -90,8 +91,8 @@ MixedStream make_mixed_stream(Direction direction, std::size_t count, std::uint6
         const std::size_t at = s.bytes.size();
         s.offsets.push_back(at);
         s.bytes.resize(at + info.header_size() + payload.size());
-        store_be32(s.bytes.data() + at, info.header_magic());
-        store_be32(s.bytes.data() + at + 4, static_cast<std::uint32_t>(payload.size()));
+        const Bytes header = framing_profile(Framing::seed).header_for(payload.size());
+        std::copy(header.begin(), header.end(), s.bytes.begin() + static_cast<std::ptrdiff_t>(at));
         std::copy(payload.begin(), payload.end(), s.bytes.begin() + static_cast<std::ptrdiff_t>(at + info.header_size()));
         store_be32(s.bytes.data() + at + info.header_size(), static_cast<std::uint32_t>(i + 1));  // serial
     }

@@ -1,7 +1,8 @@
 // golden_test.cpp: every in-tree implementation against every committed
 // golden vector, one Boost.Test case per file and implementation
-// (golden/<impl>/<kind>), plus a check of each file's own rules
-// (golden/file/<kind>).
+// (golden/<impl>/<kind>, golden/<impl>/<profile>/<kind> for the framed
+// kinds of a framing profile other than the seed's), plus a check of each
+// file's own rules (golden/file/<kind>, golden/file/<profile>/<kind>).
 //
 // What a vector demands is its result: valid -> decode gives value and
 // encode(value) gives wire (canonicalWire for decode-only vectors); invalid
@@ -15,6 +16,7 @@
 #include "codecs/registry.h"
 #include "codecs/value_model.h"
 #include "dynamic_cases.h"
+#include "framing/framing.h"
 #include "policy/policy.h"
 
 using namespace qemud;
@@ -23,8 +25,30 @@ namespace {
 
 constexpr std::size_t max_reported = 20;
 
-Json load(Kind kind) {
-    const std::string path = std::string(QEMUD_GOLDEN_DIR) + "/" + std::string(to_string(kind)) + "_test.json";
+// GoldenFile is one committed file: its kind and, for a framed kind, its
+// framing profile (the payload kinds' files serve every profile).
+struct GoldenFile {
+    Kind kind;
+    Framing framing = Framing::seed;
+    bool framed() const { return kind == Kind::header || is_message(kind); }
+    // name: "client", "libvirt-0.3/header": the file's path less "_test.json".
+    std::string name() const {
+        const std::string k(to_string(kind));
+        return framed() && framing != Framing::seed ? std::string(to_string(framing)) + "/" + k : k;
+    }
+};
+
+std::vector<GoldenFile> golden_files() {
+    std::vector<GoldenFile> out;
+    for (const Kind kind : all_kinds) out.push_back({kind});
+    for (const Framing f : all_framings)
+        if (f != Framing::seed)
+            for (const Kind kind : {Kind::header, Kind::client_message, Kind::server_message}) out.push_back({kind, f});
+    return out;
+}
+
+Json load(const GoldenFile& g) {
+    const std::string path = std::string(QEMUD_GOLDEN_DIR) + "/" + g.name() + "_test.json";
     std::ifstream in(path);
     BOOST_TEST_REQUIRE(static_cast<bool>(in), "cannot open " << path);
     Json file;
@@ -61,16 +85,17 @@ std::size_t first_difference(const Bytes& a, const Bytes& b) {
 }
 
 // check_vector returns "" when the codec does what the vector demands.
-std::string check_vector(const Codec& codec, Kind kind, const Json& t) {
+std::string check_vector(const Codec& codec, const GoldenFile& g, const Json& t) {
+    const Kind kind = g.kind;
     const std::string result = t.at("result");
     const Bytes wire = from_hex(t.at("wire"));
-    const auto decoded = codec.decode(kind, wire);
+    const auto decoded = codec.decode(kind, wire, g.framing);
     if (result == "valid") {
         if (!decoded.ok()) return "valid wire not decoded (" + describe(decoded) + ")";
         if (decoded.value() != t.at("value"))
             return "decoded " + decoded.value().dump().substr(0, 200) + ", expected " + t.at("value").dump().substr(0, 200);
         const Bytes expected = from_hex(t.value("canonicalWire", t.at("wire").get<std::string>()));
-        const auto encoded = codec.encode(kind, t.at("value"));
+        const auto encoded = codec.encode(kind, t.at("value"), g.framing);
         if (!encoded.ok()) return "value not encoded (" + describe(encoded) + ")";
         if (encoded.value() != expected)
             return "encoding differs from " + std::string(t.contains("canonicalWire") ? "canonicalWire" : "wire") +
@@ -80,7 +105,7 @@ std::string check_vector(const Codec& codec, Kind kind, const Json& t) {
     if (result == "invalid") {
         if (!decoded.failed()) return "invalid wire not rejected (" + describe(decoded) + ")";
         if (kind == Kind::header && t.contains("value")) {
-            const auto encoded = codec.encode(kind, t.at("value"));
+            const auto encoded = codec.encode(kind, t.at("value"), g.framing);
             if (!encoded.failed()) return "invalid header value not refused (" + describe(encoded) + ")";
         }
         return "";
@@ -99,29 +124,33 @@ std::string check_vector(const Codec& codec, Kind kind, const Json& t) {
     return "unknown result " + result;
 }
 
-void run_file(const Codec& codec, Kind kind) {
-    const Json file = load(kind);
+void run_file(const Codec& codec, const GoldenFile& g) {
+    const Json file = load(g);
     std::size_t failures = 0, checked = 0;
     for (const auto& group : file.at("testGroups"))
         for (const auto& t : group.at("tests")) {
             ++checked;
-            const std::string problem = check_vector(codec, kind, t);
+            const std::string problem = check_vector(codec, g, t);
             if (problem.empty()) continue;
             if (++failures <= max_reported)
-                BOOST_ERROR(codec.name() << " " << to_string(kind) << " tcId " << t.at("tcId").get<int>() << " ("
+                BOOST_ERROR(codec.name() << " " << g.name() << " tcId " << t.at("tcId").get<int>() << " ("
                                          << t.at("comment").get<std::string>() << "): " << problem);
         }
     BOOST_TEST(failures == 0u, codec.name() << " failed " << failures << " of " << checked << " vectors of "
-                                            << to_string(kind) << "_test.json");
+                                            << g.name() << "_test.json");
     BOOST_TEST(checked == file.at("numberOfTests").get<std::size_t>());
 }
 
 // check_file: tcIds unique, numberOfTests right, each used flag explained
 // in notes with a rule, each acceptable vector flagged, and the result of
 // each vector is the one its policy flags give.
-void check_file(Kind kind) {
-    const Json file = load(kind);
-    BOOST_TEST(file.at("kind") == std::string(to_string(kind)));
+void check_file(const GoldenFile& g) {
+    const Json file = load(g);
+    BOOST_TEST(file.at("kind") == std::string(to_string(g.kind)));
+    if (g.framed())
+        BOOST_TEST(file.value("framing", "") == std::string(to_string(g.framing)));
+    else
+        BOOST_TEST(!file.contains("framing"), "a payload file names a framing");
     std::set<int> ids;
     std::size_t n = 0;
     for (const auto& group : file.at("testGroups"))
@@ -147,11 +176,10 @@ void check_file(Kind kind) {
 }
 
 void register_cases() {
-    for (const Kind kind : all_kinds) {
-        testing::add_case("golden/file/" + std::string(to_string(kind)), [kind] { check_file(kind); });
+    for (const GoldenFile& g : golden_files()) {
+        testing::add_case("golden/file/" + g.name(), [g] { check_file(g); });
         for (const Codec* codec : all_codecs())
-            testing::add_case("golden/" + std::string(codec->name()) + "/" + std::string(to_string(kind)),
-                              [codec, kind] { run_file(*codec, kind); });
+            testing::add_case("golden/" + std::string(codec->name()) + "/" + g.name(), [codec, g] { run_file(*codec, g); });
     }
 }
 

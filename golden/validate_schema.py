@@ -12,6 +12,9 @@ import sys
 from pathlib import Path
 
 KINDS = ["header", "client", "server", "client_message", "server_message"]
+# The files: every kind in the seed framing, then the framed kinds of each
+# further framing profile in its own folder ("libvirt-0.3/header").
+FILES = KINDS + [f"libvirt-0.3/{kind}" for kind in ("header", "client_message", "server_message")]
 
 
 def main():
@@ -30,8 +33,10 @@ def main():
     validator_class.check_schema(schema)
     validator = validator_class(schema)
     failed = 0
-    for kind in KINDS:
-        path = golden / f"{kind}_test.json"
+    for name in FILES:
+        path = golden / f"{name}_test.json"
+        kind = name.split("/")[-1]
+        framing = name.split("/")[0] if "/" in name else "seed"
         try:
             doc = json.loads(path.read_text())
         except (OSError, ValueError) as e:
@@ -43,6 +48,10 @@ def main():
         if not problems:
             if doc["kind"] != kind:
                 problems.append(f"kind is {doc['kind']!r}, file name says {kind!r}")
+            if kind in ("header", "client_message", "server_message") and doc.get("framing") != framing:
+                problems.append(f"framing is {doc.get('framing')!r}, the file's folder says {framing!r}")
+            if kind in ("client", "server") and "framing" in doc:
+                problems.append("a payload file names a framing")
             if doc["protocolSha256"] != sha:
                 problems.append(f"protocolSha256 {doc['protocolSha256']} is not sha256(protocol.x) {sha}")
             tests = [t for g in doc["testGroups"] for t in g["tests"]]

@@ -6,6 +6,7 @@
 
 #include "arm_layout.h"
 #include "codecs/value_model.h"
+#include "framing/framing.h"
 #include "xdrc/analysis.h"
 
 namespace qemud::comparator {
@@ -102,33 +103,37 @@ void classify_payload(Direction d, ByteView wire, std::size_t base, Classificati
     if (payload.size() > c.arm->payload_size) add_flag(c, policy::Flag::trailing_bytes, base + c.arm->payload_size);
 }
 
-void classify_header(ByteView wire, Classification& c, std::optional<Direction> direction) {
-    if (wire.size() < 8) {
+void classify_header(ByteView wire, Classification& c, std::optional<Direction> direction, Framing framing) {
+    const FramingProfile& p = framing_profile(framing);
+    const std::size_t h = p.header_size();
+    if (wire.size() < h) {
         add_flag(c, policy::Flag::truncated, wire.size());
         return;
     }
-    if (policy::check_magic(be32(wire, 0))) add_flag(c, policy::Flag::bad_magic, 0);
-    const std::uint32_t length = be32(wire, 4);
+    const HeaderWords words = p.read(wire.data());
+    if (!p.constant_ok(words)) add_flag(c, policy::Flag::bad_magic, p.constant_offset());
     if (!direction) {
-        if (auto f = policy::check_bare_header_length(length)) add_flag(c, *f, 4);
-        if (wire.size() > 8) add_flag(c, policy::Flag::trailing_bytes, 8);
+        if (!p.bare_length_ok(words.length)) add_flag(c, policy::Flag::bad_header_length, p.length_offset());
+        if (wire.size() > h) add_flag(c, policy::Flag::trailing_bytes, h);
         return;
     }
-    if (length > info().max_payload(*direction)) {
-        add_flag(c, policy::Flag::length_too_large, 4);
+    if (p.framed_length_flag(*direction, words.length) == policy::Flag::length_too_large) {
+        add_flag(c, policy::Flag::length_too_large, p.length_offset());
         return;
     }
-    if (wire.size() < 8 + std::size_t{length}) add_flag(c, policy::Flag::truncated, wire.size());
-    if (wire.size() > 8 + std::size_t{length}) add_flag(c, policy::Flag::trailing_bytes, 8 + std::size_t{length});
+    // A libvirt-0.3 length below its own 8 header bytes announces no payload.
+    const std::size_t end = h + (words.length >= p.length_bias() ? p.payload_size(words) : 0);
+    if (wire.size() < end) add_flag(c, policy::Flag::truncated, wire.size());
+    if (wire.size() > end) add_flag(c, policy::Flag::trailing_bytes, end);
     // The payload within `length` is judged on its own, then length
     // against the arm it names.
     Classification payload;
-    const ByteView within = wire.subspan(0, std::min<std::size_t>(wire.size(), 8 + std::size_t{length}));
-    classify_payload(*direction, within, 8, payload);
+    const ByteView within = wire.subspan(0, std::min(wire.size(), end));
+    classify_payload(*direction, within, h, payload);
     c.arm = payload.arm;
     const bool mismatch =
-        payload.arm && length != payload.arm->payload_size && wire.size() >= 8 + std::size_t{length};
-    if (mismatch) add_flag(c, policy::Flag::length_mismatch, 4);
+        payload.arm && words.length != p.length_for(payload.arm->payload_size) && wire.size() >= end;
+    if (mismatch) add_flag(c, policy::Flag::length_mismatch, p.length_offset());
     for (const auto& f : payload.flags) {
         // A payload cut short (or left long) by the length word is a length
         // mismatch, not a truncation.
@@ -246,23 +251,25 @@ std::string Classification::to_string() const {
     return os.str();
 }
 
-Classification classify(Kind kind, ByteView wire) {
+Classification classify(Kind kind, ByteView wire, Framing framing) {
     Classification c;
     switch (kind) {
-        case Kind::header: classify_header(wire, c, std::nullopt); break;
+        case Kind::header: classify_header(wire, c, std::nullopt, framing); break;
         case Kind::client:
         case Kind::server: classify_payload(*direction_of(kind), wire, 0, c); break;
         case Kind::client_message:
-        case Kind::server_message: classify_header(wire, c, direction_of(kind)); break;
+        case Kind::server_message: classify_header(wire, c, direction_of(kind), framing); break;
     }
     return c;
 }
 
-Bytes canonical(Kind kind, ByteView wire) {
-    return kind == Kind::header ? Bytes(wire.begin(), wire.end()) : rewrite_arm(kind, wire, classify(kind, wire).arm, false);
+Bytes canonical(Kind kind, ByteView wire, Framing framing) {
+    return kind == Kind::header ? Bytes(wire.begin(), wire.end())
+                                : rewrite_arm(kind, wire, classify(kind, wire, framing).arm, false);
 }
-Bytes low_byte_canonical(Kind kind, ByteView wire) {
-    return kind == Kind::header ? Bytes(wire.begin(), wire.end()) : rewrite_arm(kind, wire, classify(kind, wire).arm, true);
+Bytes low_byte_canonical(Kind kind, ByteView wire, Framing framing) {
+    return kind == Kind::header ? Bytes(wire.begin(), wire.end())
+                                : rewrite_arm(kind, wire, classify(kind, wire, framing).arm, true);
 }
 
 std::string title(std::string_view first, std::string_view second, Kind kind, const ArmInfo* arm,
@@ -277,9 +284,9 @@ std::string title(std::string_view first, std::string_view second, Kind kind, co
     return out;
 }
 
-Comparison compare_decoders(Kind kind, ByteView wire, std::span<const Codec* const> codecs) {
+Comparison compare_decoders(Kind kind, ByteView wire, std::span<const Codec* const> codecs, Framing framing) {
     Comparison cmp;
-    cmp.classification = classify(kind, wire);
+    cmp.classification = classify(kind, wire, framing);
     const auto& c = cmp.classification;
     const auto flag = c.deciding();
     // The two rewrites reuse this classification's arm (canonical() and
@@ -292,8 +299,8 @@ Comparison compare_decoders(Kind kind, ByteView wire, std::span<const Codec* con
     };
 
     for (const Codec* codec : codecs) {
-        Answer answer{codec, codec->decode(kind, wire), std::nullopt};
-        if (answer.decoded.ok()) answer.reencoded = codec->encode(kind, answer.decoded.value());
+        Answer answer{codec, codec->decode(kind, wire, framing), std::nullopt};
+        if (answer.decoded.ok()) answer.reencoded = codec->encode(kind, answer.decoded.value(), framing);
         cmp.answers.push_back(std::move(answer));
     }
 

@@ -56,19 +56,20 @@ struct Classification {
     std::string to_string() const;
 };
 
-// classify judges a wire of any kind. It never fails.
-Classification classify(Kind kind, ByteView wire);
+// classify judges a wire of any kind, framed kinds in the given framing
+// profile. It never fails.
+Classification classify(Kind kind, ByteView wire, Framing framing = Framing::seed);
 
 // canonical rewrites every zero-extended char element >= 0x80 (00 00 00 XX)
 // to its sign-extended form (FF FF FF XX) and changes nothing else: the
 // bytes an encoder must produce for what a decoder accepted (PROTOCOL.md
 // section 6). A wire whose arm cannot be told is returned unchanged.
-Bytes canonical(Kind kind, ByteView wire);
+Bytes canonical(Kind kind, ByteView wire, Framing framing = Framing::seed);
 
 // low_byte_canonical also rewrites every other non-canonical char and
 // unsigned char element to the canonical word of its low 8 bits: what
 // libtirpc's lenient decoder reads, re-encoded.
-Bytes low_byte_canonical(Kind kind, ByteView wire);
+Bytes low_byte_canonical(Kind kind, ByteView wire, Framing framing = Framing::seed);
 
 // Answer is one implementation's decode of a wire and, when it accepted,
 // its own re-encoding of the decoded value.
@@ -110,7 +111,8 @@ struct Comparison {
 //  * must_accept: every codec accepts, and re-encodes to canonical(wire);
 //  * codecs that accept agree on the value.
 // Unsupported answers are skipped.
-Comparison compare_decoders(Kind kind, ByteView wire, std::span<const Codec* const> codecs);
+Comparison compare_decoders(Kind kind, ByteView wire, std::span<const Codec* const> codecs,
+                            Framing framing = Framing::seed);
 
 // title builds the stable title of a finding.
 std::string title(std::string_view first, std::string_view second, Kind kind, const ArmInfo* arm,

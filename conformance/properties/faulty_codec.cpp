@@ -32,8 +32,14 @@ public:
     Wrapper(const Codec& inner, std::string name) : inner_(inner), name_(std::move(name)) {}
     std::string_view name() const override { return name_; }
     bool strict() const override { return inner_.strict(); }
-    Outcome<Bytes> encode(Kind kind, const Json& value) const override { return inner_.encode(kind, value); }
-    Outcome<Json> decode(Kind kind, ByteView wire) const override { return inner_.decode(kind, wire); }
+    using Codec::decode;
+    using Codec::encode;
+    Outcome<Bytes> encode(Kind kind, const Json& value, Framing framing) const override {
+        return inner_.encode(kind, value, framing);
+    }
+    Outcome<Json> decode(Kind kind, ByteView wire, Framing framing) const override {
+        return inner_.decode(kind, wire, framing);
+    }
 
 protected:
     const Codec& inner_;
@@ -43,8 +49,10 @@ protected:
 class ZeroExtendChars final : public Wrapper {
 public:
     using Wrapper::Wrapper;
-    Outcome<Bytes> encode(Kind kind, const Json& value) const override {
-        auto out = inner_.encode(kind, value);
+    using Wrapper::decode;
+    using Wrapper::encode;
+    Outcome<Bytes> encode(Kind kind, const Json& value, Framing framing) const override {
+        auto out = inner_.encode(kind, value, framing);
         if (!out.ok()) return out;
         Bytes& wire = out.value();
         std::size_t base = 0;
@@ -61,15 +69,17 @@ public:
 class SwapHyperWords final : public Wrapper {
 public:
     using Wrapper::Wrapper;
-    Outcome<Bytes> encode(Kind kind, const Json& value) const override {
-        auto out = inner_.encode(kind, value);
+    using Wrapper::decode;
+    using Wrapper::encode;
+    Outcome<Bytes> encode(Kind kind, const Json& value, Framing framing) const override {
+        auto out = inner_.encode(kind, value, framing);
         if (out.ok()) swap(kind, out.value());
         return out;
     }
-    Outcome<Json> decode(Kind kind, ByteView wire) const override {
+    Outcome<Json> decode(Kind kind, ByteView wire, Framing framing) const override {
         Bytes copy(wire.begin(), wire.end());
         swap(kind, copy);
-        return inner_.decode(kind, copy);
+        return inner_.decode(kind, copy, framing);
     }
 
 private:

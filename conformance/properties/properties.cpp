@@ -6,6 +6,7 @@
 
 #include "canonical.h"
 #include "codecs/registry.h"
+#include "framing/framing.h"
 #include "codecs/value_model.h"
 #include "generators.h"
 #include "stream/stream_decoder.h"
@@ -219,38 +220,44 @@ void canonicality(const Codec& impl, const std::vector<const Codec*>& codecs, co
     }
 }
 
+// framing: per framing profile, the message is the profile's header of the
+// payload's size followed by the payload, the header alone round-trips as
+// the `header` kind, and the message decodes back to the value.
 void framing(const Codec& impl, const ArmInfo& arm) {
     const Json value = draw_value(arm);
-    const auto& info = ProtocolInfo::get();
     const Kind kind = message_kind(arm.direction);
-    const std::string ctx = "framing " + header_of(impl, arm);
-    const Bytes payload = must_encode(impl, payload_kind(arm.direction), value, ctx);
-    const Bytes message = must_encode(impl, kind, value, ctx);
-    Bytes expected;
-    for (const std::uint32_t word : {info.header_magic(), static_cast<std::uint32_t>(payload.size())})
-        for (int i = 0; i < 4; ++i) expected.push_back(static_cast<std::uint8_t>(word >> (24 - 8 * i)));
-    expected.insert(expected.end(), payload.begin(), payload.end());
-    if (message != expected)
-        fail(ctx + "message is not header(magic, payload length) + payload, " + first_difference(expected, message),
-             value, message);
+    const Bytes payload = must_encode(impl, payload_kind(arm.direction), value, "framing " + header_of(impl, arm));
     if (payload.size() != arm.payload_size)
-        fail(ctx + "payload length " + std::to_string(payload.size()) + " is not the arm's " +
-                 std::to_string(arm.payload_size),
-             value, message);
-    const Json header{{"magic", info.header_magic()}, {"length", payload.size()}};
-    const ByteView header_bytes(message.data(), 8);
-    const auto decoded_header = impl.decode(Kind::header, header_bytes);
-    if (!decoded_header.ok() || decoded_header.value() != header)
-        fail(ctx + "header decodes to " + (decoded_header.ok() ? decoded_header.value().dump() : describe(decoded_header)),
-             value, message);
-    const auto encoded_header = impl.encode(Kind::header, header);
-    if (!encoded_header.ok() || encoded_header.value() != Bytes(header_bytes.begin(), header_bytes.end()))
-        fail(ctx + "header " + header.dump() + " encodes to " +
-                 (encoded_header.ok() ? hex(encoded_header.value()) : describe(encoded_header)),
-             value, message);
-    const auto back = impl.decode(kind, message);
-    if (!back.ok()) fail(ctx + "decode(message) failed: " + describe(back), value, message);
-    if (back.value() != value) fail(ctx + "decode(message) != v; decoded " + back.value().dump(), value, message);
+        fail("framing " + header_of(impl, arm) + "payload length " + std::to_string(payload.size()) +
+                 " is not the arm's " + std::to_string(arm.payload_size),
+             value, payload);
+    for (const Framing f : all_framings) {
+        const FramingProfile& profile = framing_profile(f);
+        const std::string ctx = "framing " + std::string(profile.name()) + " " + header_of(impl, arm);
+        auto encoded = impl.encode(kind, value, f);
+        if (!encoded.ok()) fail(ctx + "encode(message) failed: " + describe(encoded), value, payload);
+        const Bytes& message = encoded.value();
+        const Bytes expected = profile.frame(payload);
+        if (message != expected)
+            fail(ctx + "message is not the " + std::string(profile.name()) + " header + payload, " +
+                     first_difference(expected, message) + "; " + profile.explain_mismatch(expected, message),
+                 value, message);
+        const Json header = profile.to_json({profile.constant(), profile.length_for(payload.size())});
+        const ByteView header_bytes(message.data(), profile.header_size());
+        const auto decoded_header = impl.decode(Kind::header, header_bytes, f);
+        if (!decoded_header.ok() || decoded_header.value() != header)
+            fail(ctx + "header decodes to " +
+                     (decoded_header.ok() ? decoded_header.value().dump() : describe(decoded_header)),
+                 value, message);
+        const auto encoded_header = impl.encode(Kind::header, header, f);
+        if (!encoded_header.ok() || encoded_header.value() != Bytes(header_bytes.begin(), header_bytes.end()))
+            fail(ctx + "header " + header.dump() + " encodes to " +
+                     (encoded_header.ok() ? hex(encoded_header.value()) : describe(encoded_header)),
+                 value, message);
+        const auto back = impl.decode(kind, message, f);
+        if (!back.ok()) fail(ctx + "decode(message) failed: " + describe(back), value, message);
+        if (back.value() != value) fail(ctx + "decode(message) != v; decoded " + back.value().dump(), value, message);
+    }
 }
 
 template <class Payload>
@@ -266,6 +273,9 @@ void stream(Direction direction, const std::vector<const Codec*>& codecs) {
     // Sometimes the stream ends inside the last message.
     const auto cut = *gen::weightedOneOf<std::size_t>({{4, gen::just<std::size_t>(0)}, {1, gen::inRange<std::size_t>(1, 12)}});
 
+    // Either framing profile, told to the decoder or detected from the stream.
+    const Framing framing = *gen::element(Framing::seed, Framing::libvirt_0_3);
+    const bool detect = *gen::arbitrary<bool>();
     const Kind kind = message_kind(direction);
     Bytes wire;
     std::vector<Json> jsons;
@@ -273,7 +283,9 @@ void stream(Direction direction, const std::vector<const Codec*>& codecs) {
     std::vector<std::size_t> offsets;
     for (const auto& v : values) {
         jsons.push_back(model_json::to_json(v));
-        messages.push_back(must_encode(reference_codec(), kind, jsons.back(), "framing stream: "));
+        auto message = reference_codec().encode(kind, jsons.back(), framing);
+        if (!message.ok()) fail("framing stream: the reference failed to encode: " + describe(message), jsons.back(), {});
+        messages.push_back(std::move(message.value()));
         offsets.push_back(wire.size());
         wire.insert(wire.end(), messages.back().begin(), messages.back().end());
     }
@@ -281,7 +293,7 @@ void stream(Direction direction, const std::vector<const Codec*>& codecs) {
     if (complete < messages.size()) wire.resize(wire.size() - std::min(cut, messages.back().size()));
     const Json all = jsons;
 
-    StreamDecoder decoder(direction);
+    StreamDecoder decoder = detect ? StreamDecoder::detecting(direction) : StreamDecoder(direction, framing);
     std::vector<Bytes> frames;
     std::vector<std::size_t> frame_offsets;
     std::size_t at = 0;
@@ -309,7 +321,7 @@ void stream(Direction direction, const std::vector<const Codec*>& codecs) {
                      ", expected " + std::to_string(offsets[i]) + "), " + first_difference(messages[i], frames[i]),
                  jsons[i], frames[i]);
         for (const Codec* codec : codecs) {
-            const auto out = codec->decode(kind, frames[i]);
+            const auto out = codec->decode(kind, frames[i], framing);
             if (out.unsupported()) continue;
             if (!out.ok() || out.value() != jsons[i])
                 fail("framing stream: " + std::string(codec->name()) + " decodes frame " + std::to_string(i) +
@@ -317,6 +329,9 @@ void stream(Direction direction, const std::vector<const Codec*>& codecs) {
                      jsons[i], frames[i]);
         }
     }
+    if (detect && wire.size() >= 8 && decoder.framing() != framing)
+        fail("framing stream: a detecting decoder did not tell " + std::string(to_string(framing)), all, wire);
+    RC_TAG(std::string(to_string(framing)) + (detect ? " (detected)" : ""));
     RC_TAG(std::to_string(complete) + " messages" + (complete < messages.size() ? " + a cut one" : ""));
 }
 

@@ -35,6 +35,7 @@ struct Case {
     std::optional<Json> value;
     std::optional<std::string> canonical_wire; // decode-only vectors
     std::vector<FieldSpan> layout;
+    Framing framing = Framing::seed;           // the header's, for the framed kinds (header, *_message)
 };
 
 std::string_view to_string(Expectation expect);

@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cstdio>
 
+#include "framing/framing.h"
 #include "protocol_info/protocol_info.h"
 #include "text_util.h"
 #include "xdrc/analysis.h"
@@ -24,7 +25,7 @@ std::string join(const std::string& path, const std::string& member) {
 
 class Comparer {
 public:
-    Comparer() : spec_(ProtocolInfo::get().spec()) {}
+    explicit Comparer(const xdr::Specification& spec) : spec_(spec) {}
 
     std::optional<Difference> type(const TypeRef& raw, const Json& e, const Json& a, const std::string& path) {
         const TypeRef t = xdr::resolve_typedefs(spec_, raw);
@@ -165,11 +166,12 @@ std::string word_at(const std::string& hex, std::size_t byte) {
 
 }  // namespace
 
-std::optional<Difference> compare_value(Kind kind, const Json& expected, const Json& actual) {
-    const auto& info = ProtocolInfo::get();
+std::optional<Difference> compare_value(Kind kind, const Json& expected, const Json& actual, Framing framing) {
     const auto direction = direction_of(kind);
-    const std::string& root = direction ? info.payload_type(*direction) : info.header_type();
-    return Comparer().type(TypeRef{root}, expected, actual, "");
+    if (direction) return Comparer(ProtocolInfo::get().spec()).type(TypeRef{ProtocolInfo::get().payload_type(*direction)}, expected, actual, "");
+    // The header kind: the framing profile's struct, from the .x file that declares it.
+    const FramingProfile& profile = framing_profile(framing);
+    return Comparer(profile.spec()).type(TypeRef{profile.header_type()}, expected, actual, "");
 }
 
 std::optional<Difference> compare_wire(const std::string& expected_hex, const std::string& actual_hex,

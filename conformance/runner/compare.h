@@ -20,7 +20,8 @@ struct Difference {
 
 // compare_value checks actual against expected for a value of the kind's
 // root type (the header struct, or the direction's payload struct).
-std::optional<Difference> compare_value(Kind kind, const Json& expected, const Json& actual);
+std::optional<Difference> compare_value(Kind kind, const Json& expected, const Json& actual,
+                                        Framing framing = Framing::seed);
 
 // compare_wire checks two lowercase hex wires; layout names the field at the
 // first differing byte.

@@ -30,6 +30,7 @@ struct HelloInfo {
     std::string name;
     std::string version;
     std::set<Kind> kinds;
+    std::set<Framing> framings{Framing::seed};  // "framings" in hello; absent means seed only
 };
 
 class Endpoint {
@@ -39,8 +40,10 @@ public:
     // when it cannot (the run then exits 2).
     virtual std::optional<std::string> start() = 0;
     virtual const HelloInfo& hello() const = 0;
-    virtual Answer encode(Kind kind, const Json& value) = 0;
-    virtual Answer decode(Kind kind, const std::string& wire_hex) = 0;
+    // encode / decode one value or wire; `framing` is the header's for the
+    // framed kinds (header, *_message) and means nothing for the others.
+    virtual Answer encode(Kind kind, const Json& value, Framing framing) = 0;
+    virtual Answer decode(Kind kind, const std::string& wire_hex, Framing framing) = 0;
     // finish ends the endpoint (quit for a shim).
     virtual void finish() {}
 };

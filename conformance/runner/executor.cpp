@@ -1,6 +1,8 @@
 #include "executor.h"
 
+#include "codecs/value_model.h"
 #include "compare.h"
+#include "framing/framing.h"
 #include "text_util.h"
 
 namespace qemud::conform {
@@ -25,29 +27,57 @@ struct Steps {
     std::string failure;
     std::string unsupported;
     bool broken = false;  // no usable reply: later steps would only repeat it
+    // fail records a step's failure; a later step's is appended, so that a
+    // valid case shows what both its decode and its encode did wrong.
     void fail(const std::string& step, const std::string& why) {
-        if (failure.empty()) failure = step + ": " + why;
+        failure += (failure.empty() ? "" : "; ") + step + ": " + why;
     }
 };
 
-// check_decode_equal: decode must succeed and give the value.
+bool is_framed(Kind kind) { return kind == Kind::header || is_message(kind); }
+
+// framing_hint: for a framed case outside the seed framing, how its header
+// reads, so that an implementation reading another layout sees why.
+std::string framing_hint(const Case& c) {
+    if (!is_framed(c.kind) || c.framing == Framing::seed) return "";
+    const auto bytes = value_model::bytes_from_hex(c.wire);
+    if (!bytes) return "";
+    const std::string hint = framing_profile(c.framing).reading_hint(*bytes);
+    return hint.empty() ? "" : " (the wire has " + hint + ")";
+}
+
+// framing_diagnosis: for a framed case whose encoding differs from the
+// expected one in the header, which header words differ and how.
+std::string framing_diagnosis(const Case& c, const std::string& expected_hex, const std::string& actual_hex) {
+    if (!is_framed(c.kind)) return "";
+    const auto expected = value_model::bytes_from_hex(expected_hex);
+    const auto actual = value_model::bytes_from_hex(actual_hex);
+    if (!expected || !actual) return "";
+    const std::string why = framing_profile(c.framing).explain_mismatch(*expected, *actual);
+    return why.empty() ? "" : " (" + why + ")";
+}
+
+// decode_must_give: decode must succeed and give the value.
 void decode_must_give(Endpoint& ep, const Case& c, const Json& value, Steps& s) {
-    Answer a = ep.decode(c.kind, c.wire);
+    Answer a = ep.decode(c.kind, c.wire, c.framing);
     switch (a.type) {
         case Answer::Type::success:
-            if (auto d = compare_value(c.kind, value, a.value)) s.fail("decode", d->to_string());
+            if (auto d = compare_value(c.kind, value, a.value, c.framing)) s.fail("decode", d->to_string());
             break;
-        case Answer::Type::error: s.fail("decode", "rejected a valid wire: " + excerpt(a.message, 300)); break;
+        case Answer::Type::error:
+            s.fail("decode", "rejected a valid wire: " + excerpt(a.message, 300) + framing_hint(c));
+            break;
         case Answer::Type::unsupported: s.unsupported = "unsupported op: decode"; break;
         case Answer::Type::broken: s.fail("decode", a.message), s.broken = true; break;
     }
 }
 
 void encode_must_give(Endpoint& ep, const Case& c, const std::string& wire, Steps& s) {
-    Answer a = ep.encode(c.kind, *c.value);
+    Answer a = ep.encode(c.kind, *c.value, c.framing);
     switch (a.type) {
         case Answer::Type::success:
-            if (auto d = compare_wire(wire, a.wire, c.layout)) s.fail("encode", d->to_string());
+            if (auto d = compare_wire(wire, a.wire, c.layout))
+                s.fail("encode", d->to_string() + framing_diagnosis(c, wire, a.wire));
             break;
         case Answer::Type::error: s.fail("encode", "refused a valid value: " + excerpt(a.message, 300)); break;
         case Answer::Type::unsupported:
@@ -68,6 +98,9 @@ std::string flag_list(const Case& c) {
 CaseResult run_case(Endpoint& ep, const Case& c) {
     if (!ep.hello().kinds.count(c.kind))
         return {Status::skipped, "unsupported kind: " + std::string(to_string(c.kind))};
+    if (is_framed(c.kind) && !ep.hello().framings.count(c.framing))
+        return {Status::skipped, "unsupported framing: " + std::string(to_string(c.framing)) +
+                                     " (not in the hello reply's \"framings\")"};
     if (c.wire.empty() && c.expect == Expectation::valid && !c.comment.empty() && c.comment.rfind("internal:", 0) == 0)
         return {Status::failed, c.comment};
 
@@ -79,7 +112,7 @@ CaseResult run_case(Endpoint& ep, const Case& c) {
             if (!s.broken) encode_must_give(ep, c, c.canonical_wire ? *c.canonical_wire : c.wire, s);
             break;
         case Expectation::invalid: {
-            Answer a = ep.decode(c.kind, c.wire);
+            Answer a = ep.decode(c.kind, c.wire, c.framing);
             switch (a.type) {
                 case Answer::Type::success:
                     s.fail("decode", "accepted an invalid wire (" + flag_list(c) + ") as " + show(a.value));
@@ -89,7 +122,7 @@ CaseResult run_case(Endpoint& ep, const Case& c) {
                 case Answer::Type::broken: s.fail("decode", a.message), s.broken = true; break;
             }
             if (c.value && !s.broken) {  // a header built from a value: the encoder must refuse it
-                Answer e = ep.encode(c.kind, *c.value);
+                Answer e = ep.encode(c.kind, *c.value, c.framing);
                 switch (e.type) {
                     case Answer::Type::success:
                         s.fail("encode", "encoded a value the policy refuses (" + flag_list(c) + ") as " + e.wire);
@@ -104,10 +137,10 @@ CaseResult run_case(Endpoint& ep, const Case& c) {
             break;
         }
         case Expectation::acceptable: {
-            Answer a = ep.decode(c.kind, c.wire);
+            Answer a = ep.decode(c.kind, c.wire, c.framing);
             switch (a.type) {
                 case Answer::Type::success:
-                    if (auto d = compare_value(c.kind, *c.value, a.value))
+                    if (auto d = compare_value(c.kind, *c.value, a.value, c.framing))
                         s.fail("decode", "accepted an acceptable wire (" + flag_list(c) +
                                              ") but not as libtirpc decodes it: " + d->to_string());
                     else

@@ -35,14 +35,18 @@ std::string hex_member(const Json& j, const char* name, const std::string& where
     return lower_hex(h.get<std::string>());
 }
 
-Case read_test(const Json& t, Kind kind, const std::string& arm, const std::string& file) {
+bool is_framed(Kind kind) { return kind == Kind::header || is_message(kind); }
+
+Case read_test(const Json& t, Kind kind, Framing framing, const std::string& arm, const std::string& file) {
     if (!t.is_object()) throw Malformed{file + ": a test is not an object"};
     const Json& id = member(t, "tcId", file);
     if (!id.is_number_integer()) throw Malformed{file + ": tcId is not an integer"};
     const std::string where = file + " tcId " + std::to_string(id.get<std::int64_t>());
     Case c;
     c.kind = kind;
-    c.name = "golden/" + std::string(to_string(kind)) + "/tc" + std::to_string(id.get<std::int64_t>());
+    c.framing = framing;
+    const std::string profile = is_framed(kind) && framing != Framing::seed ? std::string(to_string(framing)) + "/" : "";
+    c.name = "golden/" + profile + std::string(to_string(kind)) + "/tc" + std::to_string(id.get<std::int64_t>());
     c.message_type = arm.empty() ? "header" : arm;
     const Json& result = member(t, "result", where);
     if (result == "valid")
@@ -79,7 +83,7 @@ Case read_test(const Json& t, Kind kind, const std::string& arm, const std::stri
     return c;
 }
 
-void load_file(const std::filesystem::path& path, Kind kind, GoldenSet& out) {
+void load_file(const std::filesystem::path& path, Kind kind, Framing framing, GoldenSet& out) {
     const std::string file = path.string();
     std::ifstream in(path);
     if (!in) throw Malformed{"golden vectors missing: cannot open " + file};
@@ -89,6 +93,14 @@ void load_file(const std::filesystem::path& path, Kind kind, GoldenSet& out) {
     if (k != std::string(to_string(kind)))
         throw Malformed{file + ": kind is " + excerpt(k.dump(), 40) + ", expected \"" + std::string(to_string(kind)) +
                         "\""};
+    if (is_framed(kind)) {
+        // The seed's files may omit it (files from before the profiles did).
+        const std::string want(to_string(framing));
+        if (doc.contains("framing") ? doc["framing"] != want : framing != Framing::seed)
+            throw Malformed{file + ": framing is " +
+                            (doc.contains("framing") ? excerpt(doc["framing"].dump(), 40) : std::string("missing")) +
+                            ", expected \"" + want + "\""};
+    }
     const Json& groups = member(doc, "testGroups", file);
     if (!groups.is_array()) throw Malformed{file + ": testGroups is not an array"};
     std::size_t count = 0;
@@ -101,7 +113,7 @@ void load_file(const std::filesystem::path& path, Kind kind, GoldenSet& out) {
         const Json& tests = member(g, "tests", file);
         if (!tests.is_array()) throw Malformed{file + ": a group's tests is not an array"};
         for (const auto& t : tests) {
-            out.cases.push_back(read_test(t, kind, arm, file));
+            out.cases.push_back(read_test(t, kind, framing, arm, file));
             ++count;
         }
     }
@@ -114,12 +126,17 @@ void load_file(const std::filesystem::path& path, Kind kind, GoldenSet& out) {
 
 }  // namespace
 
-std::variant<GoldenSet, std::string> load_golden(const std::string& dir) {
+std::string golden_file(Kind kind, Framing framing) {
+    const std::string name = std::string(to_string(kind)) + "_test.json";
+    return is_framed(kind) && framing != Framing::seed ? std::string(to_string(framing)) + "/" + name : name;
+}
+
+std::variant<GoldenSet, std::string> load_golden(const std::string& dir, Framing framing) {
     GoldenSet set;
     try {
         if (!std::filesystem::is_directory(dir)) return "golden vectors missing: " + dir + " is not a directory";
         for (Kind kind : all_kinds)
-            load_file(std::filesystem::path(dir) / (std::string(to_string(kind)) + "_test.json"), kind, set);
+            load_file(std::filesystem::path(dir) / golden_file(kind, framing), kind, framing, set);
     } catch (const Malformed& m) {
         return m.why;
     } catch (const std::exception& e) {

@@ -13,23 +13,25 @@ public:
         info_.name = std::string(codec.name());
         info_.version = "in-tree";
         for (Kind kind : all_kinds) info_.kinds.insert(kind);
+        info_.framings.insert(all_framings.begin(), all_framings.end());
     }
     std::optional<std::string> start() override { return std::nullopt; }
     const HelloInfo& hello() const override { return info_; }
 
-    Answer encode(Kind kind, const Json& value) override {
-        return answer_from(codec_.encode(kind, value),
+    Answer encode(Kind kind, const Json& value, Framing framing) override {
+        return answer_from(codec_.encode(kind, value, framing),
                            [](Answer& a, Bytes& wire) { a.wire = value_model::to_hex(wire); });
     }
 
-    Answer decode(Kind kind, const std::string& wire_hex) override {
+    Answer decode(Kind kind, const std::string& wire_hex, Framing framing) override {
         const auto bytes = value_model::bytes_from_hex(wire_hex);
         Answer answer;
         if (!bytes) {
             answer.message = "internal: the runner sent a wire that is not hex";
             return answer;
         }
-        return answer_from(codec_.decode(kind, *bytes), [](Answer& a, Json& value) { a.value = std::move(value); });
+        return answer_from(codec_.decode(kind, *bytes, framing),
+                           [](Answer& a, Json& value) { a.value = std::move(value); });
     }
 
 private:

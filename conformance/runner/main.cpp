@@ -30,6 +30,11 @@ int main(int argc, char** argv) {
     auto* vectors = app.add_option("--vectors", o.vectors, "directory of <kind>_test.json golden vectors")
                         ->capture_default_str();
     app.add_flag("--no-golden", o.no_golden, "skip the golden vectors (random cases only)");
+    std::string framing = "seed";
+    app.add_option("--framing", framing,
+                   "framing profile of the header, client_message and server_message cases: seed (magic, payload "
+                   "length) or libvirt-0.3 (total length, program number); default seed")
+        ->check(CLI::IsMember({"seed", "libvirt-0.3"}));
     app.add_option("--random", o.random, "number of seeded random differential cases (default 0)");
     app.add_option("--seed", o.seed, "seed of the random cases (default 1)");
     auto* timeout = app.add_option("--timeout-ms", o.timeout_ms, "per-request timeout (default 5000)")
@@ -57,6 +62,7 @@ int main(int argc, char** argv) {
         return 2;
     }
     o.vectors_given = vectors->count() > 0;
+    o.framing = *qemud::framing_from_string(framing);
     o.timeout_given = timeout->count() > 0;
     if (o.shim && !o.impls.empty()) {
         std::cerr << "qemud-conform: --impl selects in-tree implementations; it cannot be combined with --shim\n";

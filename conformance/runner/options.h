@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "framing/framing_id.h"
+
 namespace qemud::conform {
 
 struct Options {
@@ -15,6 +17,7 @@ struct Options {
     std::string vectors;                     // golden directory
     bool vectors_given = false;
     bool no_golden = false;
+    Framing framing = Framing::seed;         // of the framed kinds' vectors and random cases
     std::size_t random = 0;
     std::uint64_t seed = 1;
     int timeout_ms = 5000;

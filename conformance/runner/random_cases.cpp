@@ -5,6 +5,7 @@
 #include "arm_layout.h"
 #include "codecs/registry.h"
 #include "codecs/value_model.h"
+#include "framing/framing.h"
 #include "text_util.h"
 #include "xdrc/analysis.h"
 
@@ -41,16 +42,15 @@ public:
         return out;
     }
 
-    Json header() {
-        const auto& info = ProtocolInfo::get();
-        const std::uint32_t lo = info.min_any_payload() / 4, hi = info.max_any_payload() / 4;
+    Json header(const FramingProfile& profile) {
+        const std::uint32_t lo = profile.min_bare_length() / 4, hi = profile.max_bare_length() / 4;
         std::uint32_t words;
         switch (pick(4)) {
             case 0: words = lo; break;
             case 1: words = hi; break;
             default: words = lo + static_cast<std::uint32_t>(pick(hi - lo + 1));
         }
-        return {{"magic", info.header_magic()}, {"length", words * 4}};
+        return profile.to_json({profile.constant(), words * 4});
     }
 
 private:
@@ -196,15 +196,20 @@ private:
 
 }  // namespace
 
-std::vector<FieldSpan> payload_layout(const ArmInfo& arm, bool message) {
+std::vector<FieldSpan> header_layout(Framing framing, const std::string& prefix) {
+    const FramingProfile& p = framing_profile(framing);
+    std::vector<FieldSpan> out{{p.constant_offset(), 4, prefix + p.constant_member()},
+                               {p.length_offset(), 4, prefix + p.length_member()}};
+    if (out[0].offset > out[1].offset) std::swap(out[0], out[1]);
+    return out;
+}
+
+std::vector<FieldSpan> payload_layout(const ArmInfo& arm, bool message, Framing framing) {
     std::vector<FieldSpan> out;
     const auto& info = ProtocolInfo::get();
     const auto& spec = info.spec();
     const std::size_t base = message ? info.header_size() : 0;
-    if (message) {
-        out.push_back({0, 4, "header.magic"});
-        out.push_back({4, 4, "header.length"});
-    }
+    if (message) out = header_layout(framing, "header.");
     const auto* root = spec.find_struct(info.payload_type(arm.direction));
     std::size_t offset = 0;
     for (const auto& field : root->fields) {
@@ -223,7 +228,7 @@ std::vector<FieldSpan> payload_layout(const ArmInfo& arm, bool message) {
     return out;
 }
 
-std::vector<Case> random_cases(std::uint64_t seed, std::size_t count) {
+std::vector<Case> random_cases(std::uint64_t seed, std::size_t count, Framing framing) {
     const auto arms = ProtocolInfo::get().all_arms();
     const std::size_t entries = arms.size() + 1;  // every arm, then a bare header
     const Codec& reference = reference_codec();
@@ -236,20 +241,23 @@ std::vector<Case> random_cases(std::uint64_t seed, std::size_t count) {
         Case c;
         c.expect = Expectation::valid;
         c.flags = {"random"};
+        c.framing = framing;
         if (entry == arms.size()) {
             c.kind = Kind::header;
             c.message_type = "header";
-            c.value = draw.header();
-            c.layout = {{0, 4, "magic"}, {4, 4, "length"}};
+            c.value = draw.header(framing_profile(framing));
+            c.layout = header_layout(framing);
         } else {
             const ArmInfo& arm = arms[entry];
             c.kind = message ? message_kind(arm.direction) : payload_kind(arm.direction);
             c.message_type = arm.name;
             c.value = draw.payload(arm);
-            c.layout = payload_layout(arm, message);
+            c.layout = payload_layout(arm, message, framing);
         }
-        c.name = "random/" + std::string(to_string(c.kind)) + "/" + c.message_type + "/" + std::to_string(i);
-        auto wire = reference.encode(c.kind, *c.value);
+        const bool framed = c.kind == Kind::header || is_message(c.kind);
+        const std::string profile = framed && framing != Framing::seed ? std::string(to_string(framing)) + "/" : "";
+        c.name = "random/" + profile + std::string(to_string(c.kind)) + "/" + c.message_type + "/" + std::to_string(i);
+        auto wire = reference.encode(c.kind, *c.value, framing);
         if (wire.ok())
             c.wire = value_model::to_hex(wire.value());
         else

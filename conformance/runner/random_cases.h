@@ -20,10 +20,13 @@ namespace qemud::conform {
 // random_cases returns count cases; a value the reference refuses to encode
 // becomes a case whose wire is empty and whose comment says why (the
 // executor fails it as an internal error).
-std::vector<Case> random_cases(std::uint64_t seed, std::size_t count);
+// The framed kinds (header, *_message) are framed with `framing`.
+std::vector<Case> random_cases(std::uint64_t seed, std::size_t count, Framing framing = Framing::seed);
 
 // payload_layout lists where each field of an arm sits in a payload or
 // message of that arm (for naming the field at a differing byte).
-std::vector<FieldSpan> payload_layout(const ArmInfo& arm, bool message);
+std::vector<FieldSpan> payload_layout(const ArmInfo& arm, bool message, Framing framing = Framing::seed);
+// header_layout: the two words of a profile's header.
+std::vector<FieldSpan> header_layout(Framing framing, const std::string& prefix = "");
 
 }  // namespace qemud::conform

@@ -34,6 +34,7 @@ struct Target {
 
 std::string repro_line(const Options& o, const Target& t, const Case& c) {
     std::string line = o.program + " " + t.repro_flags;
+    if (o.framing != Framing::seed) line += " --framing " + std::string(to_string(o.framing));
     const bool random = c.name.rfind("random/", 0) == 0;
     if (o.vectors_given && !random) line += " --vectors " + shell_quote(o.vectors);
     if (random) line += " --no-golden --random " + std::to_string(o.random) + " --seed " + std::to_string(o.seed);
@@ -48,14 +49,14 @@ int run(const Options& o) {
     std::vector<Case> cases;
     std::vector<std::string> notes;
     if (!o.no_golden) {
-        auto golden = load_golden(o.vectors);
+        auto golden = load_golden(o.vectors, o.framing);
         if (auto* error = std::get_if<std::string>(&golden)) return cannot_run(*error);
         auto& set = std::get<GoldenSet>(golden);
         cases = std::move(set.cases);
         notes = std::move(set.notes);
     }
     if (o.random > 0) {
-        auto drawn = random_cases(o.seed, o.random);
+        auto drawn = random_cases(o.seed, o.random, o.framing);
         cases.insert(cases.end(), std::make_move_iterator(drawn.begin()), std::make_move_iterator(drawn.end()));
     }
     if (cases.empty()) return cannot_run("no cases: --no-golden and no --random N");
@@ -109,6 +110,20 @@ int run(const Options& o) {
             cannot_run(target.label + ": " + *error);
             could_not_run = true;
             break;
+        }
+        if (!target.endpoint->hello().framings.count(o.framing)) {
+            // The framed kinds' cases are skipped; with --require-all they
+            // would all fail, so the run cannot be made.
+            const std::string why = target.endpoint->hello().name + " does not list framing " +
+                                    std::string(to_string(o.framing)) + " in its hello reply's \"framings\"";
+            if (o.require_all) {
+                cannot_run(why + ", and --require-all counts every framed case it would skip as failed");
+                could_not_run = true;
+                target.endpoint->finish();
+                break;
+            }
+            std::cerr << "qemud-conform: note: " << why << ": its header, client_message and server_message cases "
+                      << "are skipped\n";
         }
         RunReport report;
         report.implementation = target.endpoint->hello().name;

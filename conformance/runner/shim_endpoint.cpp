@@ -26,12 +26,14 @@ public:
     }
     const HelloInfo& hello() const override { return info_; }
 
-    Answer encode(Kind kind, const Json& value) override {
+    Answer encode(Kind kind, const Json& value, Framing framing) override {
         Json request = {{"op", "encode"}, {"kind", std::string(to_string(kind))}, {"value", value}};
+        add_framing(request, kind, framing);
         return call(std::move(request), true);
     }
-    Answer decode(Kind kind, const std::string& wire_hex) override {
+    Answer decode(Kind kind, const std::string& wire_hex, Framing framing) override {
         Json request = {{"op", "decode"}, {"kind", std::string(to_string(kind))}, {"wire", wire_hex}};
+        add_framing(request, kind, framing);
         return call(std::move(request), false);
     }
     void finish() override {
@@ -43,6 +45,14 @@ public:
     }
 
 private:
+    // add_framing: a request for a framed kind names its framing unless it
+    // is the seed's, so that a version 1 shim that knows only the seed
+    // framing sees exactly the requests it always did.
+    static void add_framing(Json& request, Kind kind, Framing framing) {
+        if (framing != Framing::seed && (kind == Kind::header || is_message(kind)))
+            request["framing"] = std::string(to_string(framing));
+    }
+
     std::string with_stderr(std::string reason) const {
         if (process_) {
             std::string tail = process_->stderr_tail();
@@ -114,6 +124,16 @@ private:
         for (const auto& k : body["kinds"]) {
             if (!k.is_string()) continue;
             if (auto kind = kind_from_string(k.get<std::string>())) info.kinds.insert(*kind);
+        }
+        if (body.contains("framings")) {
+            // Optional; absent means the seed framing only. Names this
+            // runner does not know are ignored, as unknown kinds are.
+            if (!body["framings"].is_array())
+                return "hello reply's \"framings\" is not an array of profile names: " + excerpt(body.dump());
+            info.framings.clear();
+            for (const auto& f : body["framings"])
+                if (f.is_string())
+                    if (auto framing = framing_from_string(f.get<std::string>())) info.framings.insert(*framing);
         }
         info_ = std::move(info);
         return std::nullopt;

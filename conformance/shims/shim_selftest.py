@@ -8,8 +8,10 @@ stdin/stdout) and checks, for every union arm of reference/protocol.x:
 encode matches an independent oracle encoder built here from protocol.x
 (so the shims' hand-written tables are checked against the source of truth),
 both shims produce the same bytes, decode gives the value back, and the
-framed *_message kinds agree. Then the policy cases of PROTOCOL.md section 6,
-the value-model refusals and the request-level contract of SHIM.md.
+framed *_message kinds agree in both framing profiles (seed and libvirt-0.3).
+Then the policy cases of PROTOCOL.md section 6 (the header and framing ones
+once per profile), the value-model refusals and the request-level contract
+of docs/SHIM-CONTRACT.md.
 
 The node shim needs `npm ci` in conformance/shims/node-js-xdr first.
 Prints one line per failure and "N passed, M failed"; exits 0 or 1.
@@ -206,8 +208,32 @@ def first_difference(a, b):
     return "lengths %d vs %d" % (len(a), len(b))
 
 
+# The framing profiles, from the protocol description: the header's members
+# in wire order, the one that holds the constant 0x20001A64, and how much
+# the length word adds to the payload size (libvirt-0.3 counts the header).
+FRAMINGS = {
+    "seed": {"members": ("magic", "length"), "constant": "magic", "overhead": 0},
+    "libvirt-0.3": {"members": ("length", "prog"), "constant": "prog", "overhead": 8},
+}
+
+
+def header_value(framing, length, constant=MAGIC):
+    """header_value is the header kind's JSON value; length is the length word as sent."""
+    return {FRAMINGS[framing]["constant"]: constant, "length": length}
+
+
+def framed_header(framing, length, constant=MAGIC):
+    value = header_value(framing, length, constant)
+    return struct.pack(">II", *(value[member] for member in FRAMINGS[framing]["members"]))
+
+
 def header(length, magic=MAGIC):
-    return struct.pack(">II", magic, length)
+    return framed_header("seed", length, magic)
+
+
+def framing_fields(framing):
+    """framing_fields is what a request for a framed kind carries: nothing for the seed."""
+    return {} if framing == "seed" else {"framing": framing}
 
 
 # ---------------------------------------------------------------------------
@@ -261,11 +287,15 @@ def check_arms(results, shims):
                 reply = shim.call("decode", kind=direction, wire=reply["wire"])
                 results.check(case + "/decode", reply.get("ok") and reply.get("value") == value,
                               reply.get("error") or "decoded %s" % json.dumps(reply.get("value"))[:200])
-                message = (header(len(expected)) + expected).hex()
-                reply = shim.call("encode", kind=direction + "_message", value=value)
-                results.check(case + "/encode_message", reply.get("wire") == message, reply.get("error", "wrong wire"))
-                reply = shim.call("decode", kind=direction + "_message", wire=message)
-                results.check(case + "/decode_message", reply.get("value") == value, reply.get("error", "wrong value"))
+                for framing, profile in FRAMINGS.items():
+                    suffix = "" if framing == "seed" else "/" + framing
+                    message = (framed_header(framing, len(expected) + profile["overhead"]) + expected).hex()
+                    reply = shim.call("encode", kind=direction + "_message", value=value, **framing_fields(framing))
+                    results.check(case + "/encode_message" + suffix, reply.get("wire") == message,
+                                  reply.get("error", "wrong wire"))
+                    reply = shim.call("decode", kind=direction + "_message", wire=message, **framing_fields(framing))
+                    results.check(case + "/decode_message" + suffix, reply.get("value") == value,
+                                  reply.get("error", "wrong value"))
             results.check("same_wire/%s" % arm_name, len(wires) == len(shims) and len(set(wires)) == 1,
                           "the shims disagree or one failed")
         low, high = {"client": (8, 16396), "server": (12, 20016)}[direction]
@@ -308,7 +338,6 @@ def check_policy(results, shim):
     rejects("unsigned_char_FFFFFFE9_rejected", "server", replace_word(canonical, 20, 0xFFFFFFE9),
             ["data.domainCreateReply.uuid[1]", "0x14"])
     rejects("unsigned_char_00000100_rejected", "server", replace_word(canonical, 16, 0x100))
-    framed = header(len(canonical)) + canonical
     rejects("message_char_offset_counts_header", "server_message", header(280) + replace_word(canonical, 80, 0x141),
             ["name[0]", "0x58"])
 
@@ -331,39 +360,104 @@ def check_policy(results, shim):
     rejects("trailing_byte", "server", info + b"\x01")
     rejects("trailing_after_void_arm", "client", void_client + bytes(4))
 
-    # Header kind: encode refusals, decode rejections, and the boundaries that pass.
-    for case, magic, length in [("bad_magic", MAGIC + 1, 8), ("zero_magic", 0, 8), ("length_7", MAGIC, 7),
-                                ("length_4", MAGIC, 4), ("length_0", MAGIC, 0), ("length_20020", MAGIC, 20020),
-                                ("length_10", MAGIC, 10), ("length_max_uint", MAGIC, 2**32 - 1)]:
-        reply = shim.call("encode", kind="header", value={"magic": magic, "length": length})
-        results.check("policy/%s/header_encode_refuses_%s" % (shim.name, case), reply.get("ok") is False,
-                      "encoded %s" % reply.get("wire"))
-        rejects("header_decode_rejects_" + case, "header", struct.pack(">II", magic, length))
-    for length in (8, 16396, 20016):
-        reply = shim.call("encode", kind="header", value={"magic": MAGIC, "length": length})
-        results.check("policy/%s/header_encode_%d" % (shim.name, length), reply.get("wire") == header(length).hex(),
-                      reply.get("error", "wrong wire"))
-        decode_ok("header_decode_%d" % length, "header", header(length), {"magic": MAGIC, "length": length})
-    rejects("header_7_bytes", "header", header(8)[:7])
-    rejects("header_9_bytes", "header", header(8) + b"\x00")
-    rejects("header_12_bytes", "header", header(8) + bytes(4))
+def check_framing(results, shim, framing):
+    """check_framing runs the header-kind and message-framing policy cases in
+    one profile. Case names carry the profile, except the seed's (unchanged)."""
+    profile = FRAMINGS[framing]
+    shift, constant = profile["overhead"], profile["constant"]
+    prefix = "policy/%s/%s" % (shim.name, "" if framing == "seed" else framing + "/")
+    fields = framing_fields(framing)
+    word_at = {member: 4 * i for i, member in enumerate(profile["members"])}
+    at = {name: "%s at 0x%x" % (name, word_at[name]) for name in word_at}          # bare header paths
+    header_at = {name: "header." + at[name] for name in at}                         # message header paths
 
-    # Message framing.
+    def frame(payload, length=None, constant_word=MAGIC):
+        """frame puts payload behind this profile's header; length is the payload size it claims."""
+        return framed_header(framing, (len(payload) if length is None else length) + shift, constant_word) + payload
+
+    def decode_ok(case, kind, wire, value):
+        reply = shim.call("decode", kind=kind, wire=wire.hex(), **fields)
+        return results.check(prefix + case, reply.get("ok") and reply["value"] == value,
+                             reply.get("error") or "decoded %s" % json.dumps(reply.get("value"))[:200])
+
+    def rejects(case, kind, wire, mentions=None):
+        reply = shim.call("decode", kind=kind, wire=wire.hex(), **fields)
+        ok = reply.get("ok") is False and all(m in reply.get("error", "") for m in mentions or [])
+        return results.check(prefix + case, ok,
+                             "accepted" if reply.get("ok") else "error %r should mention %s" % (reply.get("error"), mentions))
+
+    def encodes(case, kind, value, wire):
+        reply = shim.call("encode", kind=kind, value=value, **fields)
+        return results.check(prefix + case, reply.get("wire") == wire.hex(), reply.get("error", "wrong wire"))
+
+    def refuses(case, kind, value):
+        reply = shim.call("encode", kind=kind, value=value, **fields)
+        return results.check(prefix + case, reply.get("ok") is False, "encoded %s" % reply.get("wire"))
+
+    # Header kind: encode refusals, decode rejections, and the boundaries that pass.
+    # Lengths are payload sizes; the length word adds the profile's shift.
+    for case, magic, length, mentions in [
+            ("bad_magic", MAGIC + 1, 8, [at[constant]]), ("zero_magic", 0, 8, [at[constant]]),
+            ("length_7", MAGIC, 7, [at["length"]]), ("length_4", MAGIC, 4, [at["length"]]),
+            ("length_0", MAGIC, 0, [at["length"]]), ("length_20020", MAGIC, 20020, [at["length"]]),
+            ("length_10", MAGIC, 10, [at["length"]]), ("length_max_uint", MAGIC, 2**32 - 1 - shift, [at["length"]])]:
+        refuses("header_encode_refuses_" + case, "header", header_value(framing, length + shift, magic))
+        rejects("header_decode_rejects_" + case, "header", framed_header(framing, length + shift, magic), mentions)
+    for length in (8, 16396, 20016):
+        encodes("header_encode_%d" % (length + shift), "header", header_value(framing, length + shift),
+                framed_header(framing, length + shift))
+        decode_ok("header_decode_%d" % (length + shift), "header", framed_header(framing, length + shift),
+                  header_value(framing, length + shift))
+    rejects("header_7_bytes", "header", framed_header(framing, 8 + shift)[:7])
+    rejects("header_9_bytes", "header", framed_header(framing, 8 + shift) + b"\x00")
+    rejects("header_12_bytes", "header", framed_header(framing, 8 + shift) + bytes(4))
+    # The header value has exactly this profile's two members, each a uint32.
+    good = header_value(framing, 8 + shift)
+    other = "libvirt-0.3" if framing == "seed" else "seed"
+    for case, value in [("other_profile_members", header_value(other, 8 + FRAMINGS[other]["overhead"])),
+                        ("extra_member", dict(good, extra=1)),
+                        ("missing_length", {constant: MAGIC}), ("missing_constant", {"length": 8 + shift}),
+                        ("length_string", dict(good, length=str(8 + shift))), ("length_fraction", dict(good, length=16.5)),
+                        ("length_negative", dict(good, length=-1)), ("length_over_uint", dict(good, length=2**32)),
+                        ("constant_bool", dict(good, **{constant: True})), ("constant_null", dict(good, **{constant: None})),
+                        ("not_object", [MAGIC, 8 + shift])]:
+        refuses("header_encode_refuses_" + case, "header", value)
+    # The other profile's word order is a bad constant here (and a bad length).
+    rejects("header_decode_rejects_other_order", "header", framed_header(other, 12 + FRAMINGS[other]["overhead"]))
+
+    # Message framing. Server DOMAIN_CREATE, 280 bytes of payload.
+    value = {"serial": 1, "inReplyTo": 2, "data": {"type": "QEMUD_SERVER_PKT_DOMAIN_CREATE", "domainCreateReply": {
+        "id": 3, "uuid": "00e9" + "00" * 14, "name": "41e9" + "00" * 48}}}
+    canonical = oracle("qemud_packet_server", value)
+    framed = frame(canonical)
     decode_ok("message_valid", "server_message", framed, value)
-    rejects("message_bad_magic", "server_message", header(280, MAGIC ^ 1) + canonical, ["magic"])
-    rejects("message_length_short", "server_message", header(276) + canonical, ["length"])
-    rejects("message_length_long", "server_message", header(284) + canonical, ["length"])
+    encodes("message_encode", "server_message", value, framed)
+    rejects("message_bad_magic", "server_message", frame(canonical, constant_word=MAGIC ^ 1), [header_at[constant]])
+    rejects("message_other_order", "server_message", framed_header(other, 280 + FRAMINGS[other]["overhead"]) + canonical)
+    rejects("message_length_short", "server_message", frame(canonical, 276), [header_at["length"]])
+    rejects("message_length_long", "server_message", frame(canonical, 284), [header_at["length"]])
+    rejects("message_length_not_word", "server_message", frame(canonical, 281), [header_at["length"]])
     rejects("message_trailing_after_length", "server_message", framed + bytes(4))
-    rejects("message_truncated_header", "client_message", header(8)[:6])
+    rejects("message_truncated_header", "client_message", frame(bytes(8))[:6])
     rejects("message_empty", "client_message", b"")
-    rejects("message_client_length_over_max", "client_message", header(16400) + bytes(8), ["length"])
-    rejects("message_client_length_huge", "client_message", header(2**32 - 1), ["length"])
-    rejects("message_server_length_over_max", "server_message", header(20020), ["length"])
+    rejects("message_header_alone", "server_message", frame(b"", 12), [header_at["length"]])
+    rejects("message_length_below_header", "server_message", framed_header(framing, 4), [header_at["length"]])
+    rejects("message_client_length_below_min", "client_message", frame(bytes(4)), [header_at["length"]])
+    rejects("message_server_length_below_min", "server_message", frame(bytes(8)), [header_at["length"]])
+    rejects("message_client_length_over_max", "client_message", frame(bytes(8), 16400), [header_at["length"]])
+    rejects("message_client_length_huge", "client_message", framed_header(framing, 2**32 - 1), [header_at["length"]])
+    rejects("message_server_length_over_max", "server_message", framed_header(framing, 20020 + shift),
+            [header_at["length"]])
     big = oracle("qemud_packet_server", arm_value("server", 16))       # LIST_DEFINED_DOMAINS, 20016
-    decode_ok("message_server_max_length", "server_message", header(20016) + big, arm_value("server", 16))
-    rejects("message_client_at_server_max", "client_message", header(20016) + big, ["length"])
-    rejects("message_payload_error", "server_message", header(280) + replace_word(canonical, 8, 39), ["data.type"])
-    rejects("message_payload_too_short_for_arm", "client_message", header(8) + struct.pack(">II", 1, 4))
+    decode_ok("message_server_max_length", "server_message", frame(big), arm_value("server", 16))
+    rejects("message_client_at_server_max", "client_message", frame(big), [header_at["length"]])
+    save = oracle("qemud_packet_client", arm_value("client", 12))      # DOMAIN_SAVE, 16396
+    decode_ok("message_client_max_length", "client_message", frame(save), arm_value("client", 12))
+    rejects("message_payload_error", "server_message", frame(replace_word(canonical, 8, 39)), ["data.type"])
+    rejects("message_char_offset_counts_header", "server_message", frame(replace_word(canonical, 80, 0x141)),
+            ["name[0]", "0x58"])
+    rejects("message_payload_too_short_for_arm", "client_message", frame(struct.pack(">II", 1, 4)))
+    rejects("client_message_discriminant_38_rejected", "client_message", frame(struct.pack(">II", 5, 38)))
 
 
 def check_encode_refusals(results, shim):
@@ -431,8 +525,30 @@ def check_contract(results, shim, library_version):
     results.check("contract/%s/hello" % shim.name,
                   reply.get("ok") is True and reply.get("name") == shim.name
                   and library_version in reply.get("version", "")
-                  and sorted(reply.get("kinds", [])) == sorted(["header", "client", "server", "client_message", "server_message"]),
+                  and sorted(reply.get("kinds", [])) == sorted(["header", "client", "server", "client_message", "server_message"])
+                  and sorted(reply.get("framings", [])) == sorted(FRAMINGS),
                   json.dumps(reply))
+    # Framing: named on framed kinds only; "seed" may be named; an unknown one is refused by name.
+    void_client = struct.pack(">II", 7, 0)
+    get_version = {"serial": 7, "data": {"type": "QEMUD_CLIENT_PKT_GET_VERSION"}}
+    reply = shim.call("decode", kind="client_message", wire=(header(8) + void_client).hex(), framing="seed")
+    results.check("contract/%s/framing_seed_named" % shim.name, reply.get("value") == get_version, json.dumps(reply))
+    reply = shim.call("decode", kind="client", wire=void_client.hex(), framing="libvirt-0.3")
+    results.check("contract/%s/framing_ignored_for_payload" % shim.name, reply.get("value") == get_version,
+                  json.dumps(reply))
+    reply = shim.call("encode", kind="server", value=dict(get_version, inReplyTo=1,
+                                                          data={"type": "QEMUD_SERVER_PKT_DOMAIN_SUSPEND"}),
+                      framing="no-such-framing")
+    results.check("contract/%s/unknown_framing_ignored_for_payload" % shim.name,
+                  reply.get("wire") == struct.pack(">III", 7, 1, 9).hex(), json.dumps(reply))
+    for case, op, kind, fields in [("decode_header", "decode", "header", {"wire": header(8).hex()}),
+                                   ("decode_message", "decode", "server_message", {"wire": header(8).hex()}),
+                                   ("encode_message", "encode", "client_message", {"value": get_version}),
+                                   ("encode_header", "encode", "header", {"value": {"magic": MAGIC, "length": 8}})]:
+        reply = shim.call(op, kind=kind, framing="libvirt-9.9", **fields)
+        results.check("contract/%s/unknown_framing_%s" % (shim.name, case),
+                      reply.get("ok") is False and "unsupported framing" in reply.get("error", "")
+                      and "libvirt-9.9" in reply.get("error", ""), json.dumps(reply))
     reply = shim.call("frobnicate")
     results.check("contract/%s/unknown_op" % shim.name,
                   reply == {"id": shim.next_id - 1, "ok": False, "error": "unsupported"}, json.dumps(reply))
@@ -473,6 +589,9 @@ def main():
     sections.append(("arms", lambda: check_arms(results, shims)))
     for shim in shims:
         sections.append(("policy/" + shim.name, lambda shim=shim: check_policy(results, shim)))
+        for framing in FRAMINGS:
+            sections.append(("framing/%s/%s" % (shim.name, framing),
+                             lambda shim=shim, framing=framing: check_framing(results, shim, framing)))
         sections.append(("refuse/" + shim.name, lambda shim=shim: check_encode_refusals(results, shim)))
     for name, run in sections:
         try:

@@ -3,6 +3,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "codecs/value_model.h"
+#include "framing/framing.h"
 
 namespace qemud::testing {
 
@@ -16,13 +17,7 @@ std::optional<std::size_t> first_difference(ByteView a, ByteView b) {
     return std::nullopt;
 }
 
-Bytes frame(ByteView payload) {
-    Bytes out;
-    append_be32(out, ProtocolInfo::get().header_magic());
-    append_be32(out, static_cast<std::uint32_t>(payload.size()));
-    out.insert(out.end(), payload.begin(), payload.end());
-    return out;
-}
+Bytes frame(ByteView payload, Framing framing) { return framing_profile(framing).frame(payload); }
 
 Bytes must_encode(const Codec& codec, Kind kind, const Json& value) {
     auto out = codec.encode(kind, value);

@@ -15,7 +15,9 @@ namespace boost::test_tools::tt_detail {
 template <class T>
 struct print_log_value<std::optional<T>> {
     void operator()(std::ostream& os, const std::optional<T>& v) {
-        if (v)
+        if constexpr (std::is_same_v<T, qemud::Framing>)
+            os << (v ? qemud::to_string(*v) : "none");
+        else if (v)
             os << *v;
         else
             os << "none";
@@ -31,8 +33,9 @@ using wire_words::put_be32;
 std::string hex(ByteView bytes);
 // first_difference is the first offset where a and b differ, or nullopt.
 std::optional<std::size_t> first_difference(ByteView a, ByteView b);
-// frame prepends the default header (magic, payload length) to a payload.
-Bytes frame(ByteView payload);
+// frame prepends a framing profile's header to a payload (the profile's
+// definition, framing/framing.h, builds it).
+Bytes frame(ByteView payload, Framing framing = Framing::seed);
 
 // describe says what an outcome holds, for failure messages (which Boost.Test
 // builds even when the check passes, so they must not assume a failure).

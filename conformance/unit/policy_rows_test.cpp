@@ -1,5 +1,6 @@
-// policy_rows_test.cpp: every row of the policy table (PROTOCOL.md section
-// 6) against every implementation, as policy/<impl>/<flag>. What a row
+// policy_rows_test.cpp: every row of the policy table against every
+// implementation, as policy/<impl>/<flag>; the rows about framing once more
+// per further framing profile, as policy/<impl>/<profile>/<flag>. What a row
 // demands comes from policy::table(): must_reject rows must fail with the
 // row's flag; acceptable rows must be rejected by strict implementations
 // and, by libtirpc, accepted keeping the low 8 bits (its known leniency,
@@ -11,6 +12,7 @@
 #include "codecs/registry.h"
 #include "codecs/value_model.h"
 #include "dynamic_cases.h"
+#include "framing/framing.h"
 #include "policy/policy.h"
 #include "sample_values.h"
 #include "wire_edit.h"
@@ -28,16 +30,17 @@ std::uint32_t max_discriminant(Direction d) {
     return static_cast<std::uint32_t>(items.back().value);  // ..._PKT_MAX, a count
 }
 
-void expect_reject(const Codec& codec, Kind kind, ByteView wire, Flag flag, std::optional<std::size_t> offset = {}) {
-    const auto out = codec.decode(kind, wire);
+void expect_reject(const Codec& codec, Kind kind, ByteView wire, Flag flag, std::optional<std::size_t> offset = {},
+                   Framing framing = Framing::seed) {
+    const auto out = codec.decode(kind, wire, framing);
     BOOST_TEST_REQUIRE(out.failed(), codec.name() << " accepted " << to_string(kind) << " " << hex(wire).substr(0, 80)
                                                   << "...; policy row " << policy::name(flag) << " says reject");
     BOOST_TEST(out.error().flag == std::string(policy::name(flag)), "error: " << describe(out));
     if (offset) BOOST_TEST(out.error().offset == offset, "error: " << describe(out));
 }
 
-void expect_refuse(const Codec& codec, const Json& header, Flag flag) {
-    const auto out = codec.encode(Kind::header, header);
+void expect_refuse(const Codec& codec, const Json& header, Flag flag, Framing framing = Framing::seed) {
+    const auto out = codec.encode(Kind::header, header, framing);
     BOOST_TEST_REQUIRE(out.failed(), codec.name() << " encoded header " << header.dump());
     BOOST_TEST(out.error().flag == std::string(policy::name(flag)), "error: " << describe(out));
 }
@@ -95,7 +98,134 @@ void element_word_case(const Codec& codec, bool want_signed, std::uint32_t word,
     }
 }
 
+// header_of writes a header of profile p holding the two words as given.
+Bytes header_of(const FramingProfile& p, std::uint32_t constant, std::uint32_t length) {
+    Bytes out(p.header_size());
+    p.write({constant, length}, out.data());
+    return out;
+}
+
 using RowTest = std::function<void(const Codec&)>;
+using FramingRowTest = std::function<void(const Codec&, Framing)>;
+
+// framing_row_tests: the rows about the header, for any framing profile.
+// Expected words are written through the profile's own read/write, but the
+// bounds are spelled out from the payload sizes, so a profile whose bounds
+// drift fails here.
+std::map<Flag, FramingRowTest> framing_row_tests() {
+    std::map<Flag, FramingRowTest> tests;
+    tests[Flag::bad_magic] = [](const Codec& codec, Framing f) {
+        const FramingProfile& p = framing_profile(f);
+        BOOST_TEST(p.constant() == 0x20001A64u);
+        for (const std::uint32_t constant : {0u, 0x20001A65u, 0x641A0020u, 0xFFFFFFFFu}) {
+            const Bytes header = header_of(p, constant, p.min_bare_length());
+            expect_reject(codec, Kind::header, header, Flag::bad_magic, p.constant_offset(), f);
+            expect_refuse(codec, p.to_json({constant, p.min_bare_length()}), Flag::bad_magic, f);
+            for (const Direction d : all_directions) {
+                Bytes message = header_of(p, constant, p.length_for(info().min_payload(d)));
+                message.resize(8 + info().min_payload(d), 0);
+                expect_reject(codec, message_kind(d), message, Flag::bad_magic, p.constant_offset(), f);
+            }
+        }
+    };
+    tests[Flag::bad_header_length] = [](const Codec& codec, Framing f) {
+        const FramingProfile& p = framing_profile(f);
+        const std::uint32_t bias = f == Framing::libvirt_0_3 ? 8 : 0;  // libvirt-0.3's length counts the header
+        const std::uint32_t lo = p.min_bare_length();
+        const std::uint32_t hi = p.max_bare_length();
+        BOOST_TEST(lo == 8u + bias);
+        BOOST_TEST(hi == 20016u + bias);
+        for (const std::uint32_t length : {0u, 4u, lo - 1, lo - 4, lo + 2, hi - 1, hi + 4, 0xFFFFFFFCu, 0xFFFFFFFFu}) {
+            BOOST_TEST_CONTEXT("length " << length) {
+                expect_reject(codec, Kind::header, header_of(p, p.constant(), length), Flag::bad_header_length,
+                              p.length_offset(), f);
+                expect_refuse(codec, p.to_json({p.constant(), length}), Flag::bad_header_length, f);
+            }
+        }
+        for (const std::uint32_t length : {lo, lo + 4, hi}) {  // the bounds themselves are valid
+            const Bytes header = header_of(p, p.constant(), length);
+            const auto decoded = codec.decode(Kind::header, header, f);
+            BOOST_TEST_REQUIRE(decoded.ok(), describe(decoded));
+            BOOST_TEST(decoded.value() == p.to_json({p.constant(), length}));
+            const auto encoded = codec.encode(Kind::header, p.to_json({p.constant(), length}), f);
+            BOOST_TEST_REQUIRE(encoded.ok(), describe(encoded));
+            BOOST_TEST(encoded.value() == header);
+        }
+    };
+    tests[Flag::length_mismatch] = [](const Codec& codec, Framing f) {
+        for (const auto& arm : info().all_arms()) {
+            BOOST_TEST_CONTEXT(arm.name) {
+                const Json value = samples::payload_value(arm, samples::Plan::realistic);
+                const Bytes payload = must_encode(reference_codec(), payload_kind(arm.direction), value);
+                Bytes longer = payload;  // length one word too large, and that many bytes present
+                longer.resize(longer.size() + 4, 0);
+                // Past the direction's largest payload the header alone decides.
+                const bool beyond = longer.size() > info().max_payload(arm.direction);
+                expect_reject(codec, message_kind(arm.direction), frame(longer, f),
+                              beyond ? Flag::length_too_large : Flag::length_mismatch, {}, f);
+                if (payload.size() > info().min_payload(arm.direction)) {
+                    Bytes shorter(payload.begin(), payload.end() - 4);  // one word too small
+                    expect_reject(codec, message_kind(arm.direction), frame(shorter, f), Flag::length_mismatch, {}, f);
+                }
+            }
+        }
+        // A libvirt-0.3 length below its own header announces a negative payload.
+        for (const Direction d : all_directions)
+            for (const std::uint32_t length : {0u, 4u, 8u, 12u})
+                if (length < framing_profile(f).min_length(d))
+                    expect_reject(codec, message_kind(d), header_of(framing_profile(f), framing_profile(f).constant(), length),
+                                  Flag::length_mismatch, framing_profile(f).length_offset(), f);
+    };
+    tests[Flag::truncated] = [](const Codec& codec, Framing f) {
+        for (const auto& arm : info().all_arms()) {
+            const Json value = samples::payload_value(arm, samples::Plan::boundary);
+            const Bytes payload = must_encode(reference_codec(), payload_kind(arm.direction), value);
+            for (const std::size_t cut : {std::size_t{0}, std::size_t{3}, payload.size() / 2, payload.size() - 4,
+                                          payload.size() - 1}) {
+                BOOST_TEST_CONTEXT(arm.name << " cut to " << cut) {
+                    expect_reject(codec, payload_kind(arm.direction), ByteView(payload).first(cut), Flag::truncated);
+                    const Bytes message = frame(payload, f);
+                    expect_reject(codec, message_kind(arm.direction), ByteView(message).first(8 + cut),
+                                  Flag::truncated, {}, f);
+                }
+            }
+        }
+        const FramingProfile& p = framing_profile(f);
+        const Bytes header = header_of(p, p.constant(), p.min_bare_length());
+        for (std::size_t cut = 0; cut < 8; ++cut)
+            expect_reject(codec, Kind::header, ByteView(header).first(cut), Flag::truncated, cut, f);
+    };
+    tests[Flag::trailing_bytes] = [](const Codec& codec, Framing f) {
+        for (const auto& arm : info().all_arms()) {
+            BOOST_TEST_CONTEXT(arm.name) {
+                const Json value = samples::payload_value(arm, samples::Plan::zeros);
+                Bytes payload = must_encode(reference_codec(), payload_kind(arm.direction), value);
+                Bytes message = frame(payload, f);
+                const std::size_t size = payload.size();
+                payload.push_back(0);
+                expect_reject(codec, payload_kind(arm.direction), payload, Flag::trailing_bytes, size);
+                message.insert(message.end(), {0, 0, 0, 0});
+                expect_reject(codec, message_kind(arm.direction), message, Flag::trailing_bytes, size + 8, f);
+            }
+        }
+        const FramingProfile& p = framing_profile(f);
+        Bytes header = header_of(p, p.constant(), p.min_bare_length());
+        header.push_back(0);
+        expect_reject(codec, Kind::header, header, Flag::trailing_bytes, 8, f);
+    };
+    tests[Flag::length_too_large] = [](const Codec& codec, Framing f) {
+        const FramingProfile& p = framing_profile(f);
+        const std::uint32_t bias = f == Framing::libvirt_0_3 ? 8 : 0;
+        for (const Direction d : all_directions) {
+            BOOST_TEST(p.max_length(d) == info().max_payload(d) + bias);
+            for (const std::uint32_t length : {p.max_length(d) + 4, 0x7FFFFFFCu, 0xFFFFFFFFu})
+                // The 8 header bytes alone: nothing else is read.
+                expect_reject(codec, message_kind(d), header_of(p, p.constant(), length), Flag::length_too_large,
+                              p.length_offset(), f);
+        }
+    };
+    return tests;
+}
 
 std::map<Flag, RowTest> row_tests() {
     std::map<Flag, RowTest> tests;
@@ -138,108 +268,6 @@ std::map<Flag, RowTest> row_tests() {
             }
         }
     };
-    tests[Flag::bad_magic] = [](const Codec& codec) {
-        for (const std::uint32_t magic : {0u, 0x20001A65u, 0x641A0020u, 0xFFFFFFFFu}) {
-            Bytes header;
-            append_be32(header, magic);
-            append_be32(header, 8);
-            expect_reject(codec, Kind::header, header, Flag::bad_magic, 0);
-            expect_refuse(codec, Json{{"magic", magic}, {"length", 8}}, Flag::bad_magic);
-            for (const Direction d : all_directions) {
-                Bytes message = header;
-                put_be32(message, 4, info().min_payload(d));
-                message.resize(8 + info().min_payload(d), 0);
-                expect_reject(codec, message_kind(d), message, Flag::bad_magic, 0);
-            }
-        }
-    };
-    tests[Flag::bad_header_length] = [](const Codec& codec) {
-        const std::uint32_t lo = info().min_any_payload();
-        const std::uint32_t hi = info().max_any_payload();
-        BOOST_TEST(lo == 8u);
-        BOOST_TEST(hi == 20016u);
-        for (const std::uint32_t length : {0u, 4u, lo - 1, lo + 2, hi - 1, hi + 4, 0xFFFFFFFCu, 0xFFFFFFFFu}) {
-            Bytes header;
-            append_be32(header, info().header_magic());
-            append_be32(header, length);
-            expect_reject(codec, Kind::header, header, Flag::bad_header_length, 4);
-            expect_refuse(codec, Json{{"magic", info().header_magic()}, {"length", length}}, Flag::bad_header_length);
-        }
-        for (const std::uint32_t length : {lo, lo + 4, hi}) {  // the bounds themselves are valid
-            Bytes header;
-            append_be32(header, info().header_magic());
-            append_be32(header, length);
-            BOOST_TEST(must_decode(codec, Kind::header, header) ==
-                       (Json{{"magic", info().header_magic()}, {"length", length}}));
-            BOOST_TEST(must_encode(codec, Kind::header, Json{{"magic", info().header_magic()}, {"length", length}}) ==
-                       header);
-        }
-    };
-    tests[Flag::length_mismatch] = [](const Codec& codec) {
-        for (const auto& arm : info().all_arms()) {
-            BOOST_TEST_CONTEXT(arm.name) {
-                const Json value = samples::payload_value(arm, samples::Plan::realistic);
-                const Bytes payload = must_encode(reference_codec(), payload_kind(arm.direction), value);
-                Bytes longer = payload;  // length one word too large, and that many bytes present
-                longer.resize(longer.size() + 4, 0);
-                // Past the direction's largest payload the header alone decides.
-                const bool beyond = longer.size() > info().max_payload(arm.direction);
-                expect_reject(codec, message_kind(arm.direction), frame(longer),
-                              beyond ? Flag::length_too_large : Flag::length_mismatch);
-                if (payload.size() > info().min_payload(arm.direction)) {
-                    Bytes shorter(payload.begin(), payload.end() - 4);  // one word too small
-                    expect_reject(codec, message_kind(arm.direction), frame(shorter), Flag::length_mismatch);
-                }
-            }
-        }
-    };
-    tests[Flag::truncated] = [](const Codec& codec) {
-        for (const auto& arm : info().all_arms()) {
-            const Json value = samples::payload_value(arm, samples::Plan::boundary);
-            const Bytes payload = must_encode(reference_codec(), payload_kind(arm.direction), value);
-            for (const std::size_t cut : {std::size_t{0}, std::size_t{3}, payload.size() / 2, payload.size() - 4,
-                                          payload.size() - 1}) {
-                BOOST_TEST_CONTEXT(arm.name << " cut to " << cut) {
-                    expect_reject(codec, payload_kind(arm.direction), ByteView(payload).first(cut), Flag::truncated);
-                    const Bytes message = frame(payload);
-                    expect_reject(codec, message_kind(arm.direction), ByteView(message).first(8 + cut),
-                                  Flag::truncated);
-                }
-            }
-        }
-        for (std::size_t cut = 0; cut < 8; ++cut) {
-            const Bytes header = must_encode(reference_codec(), Kind::header,
-                                             Json{{"magic", info().header_magic()}, {"length", 8}});
-            expect_reject(codec, Kind::header, ByteView(header).first(cut), Flag::truncated);
-        }
-    };
-    tests[Flag::trailing_bytes] = [](const Codec& codec) {
-        for (const auto& arm : info().all_arms()) {
-            BOOST_TEST_CONTEXT(arm.name) {
-                const Json value = samples::payload_value(arm, samples::Plan::zeros);
-                Bytes payload = must_encode(reference_codec(), payload_kind(arm.direction), value);
-                Bytes message = frame(payload);
-                const std::size_t size = payload.size();
-                payload.push_back(0);
-                expect_reject(codec, payload_kind(arm.direction), payload, Flag::trailing_bytes, size);
-                message.insert(message.end(), {0, 0, 0, 0});
-                expect_reject(codec, message_kind(arm.direction), message, Flag::trailing_bytes, size + 8);
-            }
-        }
-        Bytes header = must_encode(reference_codec(), Kind::header, Json{{"magic", info().header_magic()}, {"length", 8}});
-        header.push_back(0);
-        expect_reject(codec, Kind::header, header, Flag::trailing_bytes, 8);
-    };
-    tests[Flag::length_too_large] = [](const Codec& codec) {
-        for (const Direction d : all_directions) {
-            for (const std::uint32_t length : {info().max_payload(d) + 4, 0x7FFFFFFCu, 0xFFFFFFFFu}) {
-                Bytes header;  // the 8 header bytes alone: nothing else is read
-                append_be32(header, info().header_magic());
-                append_be32(header, length);
-                expect_reject(codec, message_kind(d), header, Flag::length_too_large, 4);
-            }
-        }
-    };
     tests[Flag::semantic_value] = [](const Codec& codec) {
         // Wire-valid values with a questionable meaning are accepted as they are.
         const auto* info_reply = info().find_arm(Direction::server, "QEMUD_SERVER_PKT_DOMAIN_GET_INFO");
@@ -263,7 +291,17 @@ std::map<Flag, RowTest> row_tests() {
 
 void register_cases() {
     const auto tests = row_tests();
+    const auto framing_tests = framing_row_tests();
     for (const auto& row : policy::table()) {
+        if (const auto it = framing_tests.find(row.flag); it != framing_tests.end()) {
+            for (const Codec* codec : all_codecs())
+                for (const Framing f : all_framings)
+                    add_case("policy/" + std::string(codec->name()) +
+                                 (f == Framing::seed ? "" : "/" + std::string(to_string(f))) + "/" +
+                                 std::string(row.name),
+                             [codec, f, test = it->second] { test(*codec, f); });
+            continue;
+        }
         const auto it = tests.find(row.flag);
         if (it == tests.end()) {
             // A row added to the table without a test fails by name.

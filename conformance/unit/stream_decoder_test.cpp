@@ -1,11 +1,14 @@
 // stream_decoder_test.cpp: messages come out whole and in order whatever
-// the chunking; framing errors come out with their stream offset.
+// the chunking, in every framing profile and with the profile detected;
+// framing errors come out with their stream offset.
 #define BOOST_TEST_MODULE stream_decoder
 #include <boost/test/unit_test.hpp>
 
 #include <random>
+#include <tuple>
 
 #include "codecs/registry.h"
+#include "framing/framing.h"
 #include "sample_values.h"
 #include "stream/stream_decoder.h"
 #include "wire_edit.h"
@@ -21,19 +24,22 @@ struct Stream {
 };
 
 // every_arm_stream concatenates one message per arm and plan of a direction.
-Stream every_arm_stream(Direction d) {
+Stream every_arm_stream(Direction d, Framing framing = Framing::seed) {
     Stream s;
     for (const auto& arm : ProtocolInfo::get().arms(d))
         for (const auto plan : samples::all_plans) {
-            Bytes m = must_encode(reference_codec(), message_kind(d), samples::payload_value(arm, plan));
+            auto encoded = reference_codec().encode(message_kind(d), samples::payload_value(arm, plan), framing);
+            BOOST_REQUIRE_MESSAGE(encoded.ok(), describe(encoded));
+            Bytes m = std::move(encoded.value());
             s.bytes.insert(s.bytes.end(), m.begin(), m.end());
             s.messages.push_back(std::move(m));
         }
     return s;
 }
 
-std::vector<Bytes> feed_in_chunks(Direction d, const Bytes& bytes, const std::function<std::size_t()>& next_size) {
-    StreamDecoder decoder(d);
+// feed_in_chunks feeds bytes to `decoder` in chunks of next_size().
+std::vector<Bytes> feed_in_chunks(StreamDecoder& decoder, const Bytes& bytes,
+                                  const std::function<std::size_t()>& next_size) {
     std::vector<Bytes> out;
     std::size_t pos = 0;
     while (pos < bytes.size()) {
@@ -50,28 +56,82 @@ std::vector<Bytes> feed_in_chunks(Direction d, const Bytes& bytes, const std::fu
     return out;
 }
 
+std::vector<Bytes> feed_in_chunks(Direction d, const Bytes& bytes, const std::function<std::size_t()>& next_size,
+                                  Framing framing = Framing::seed) {
+    StreamDecoder decoder(d, framing);
+    return feed_in_chunks(decoder, bytes, next_size);
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(any_chunking_yields_the_same_messages) {
-    for (const Direction d : all_directions) {
-        const Stream s = every_arm_stream(d);
-        for (const std::size_t fixed : {std::size_t{1}, std::size_t{3}, std::size_t{8}, std::size_t{4096},
-                                        s.bytes.size()}) {
-            BOOST_TEST_CONTEXT(to_string(d) << " chunks of " << fixed) {
-                BOOST_TEST((feed_in_chunks(d, s.bytes, [&] { return fixed; }) == s.messages));
+    for (const Framing f : all_framings)
+        for (const Direction d : all_directions) {
+            const Stream s = every_arm_stream(d, f);
+            for (const std::size_t fixed : {std::size_t{1}, std::size_t{3}, std::size_t{8}, std::size_t{4096},
+                                            s.bytes.size()}) {
+                BOOST_TEST_CONTEXT(to_string(f) << " " << to_string(d) << " chunks of " << fixed) {
+                    BOOST_TEST((feed_in_chunks(d, s.bytes, [&] { return fixed; }, f) == s.messages));
+                }
             }
+            std::mt19937 rng(1234);
+            std::uniform_int_distribution<std::size_t> size(1, 30000);
+            BOOST_TEST((feed_in_chunks(d, s.bytes, [&] { return size(rng); }, f) == s.messages));
         }
-        std::mt19937 rng(1234);
-        std::uniform_int_distribution<std::size_t> size(1, 30000);
-        BOOST_TEST((feed_in_chunks(d, s.bytes, [&] { return size(rng); }) == s.messages));
-    }
 }
 
 BOOST_AUTO_TEST_CASE(every_frame_decodes_with_every_codec) {
-    const Stream s = every_arm_stream(Direction::server);
-    const auto frames = feed_in_chunks(Direction::server, s.bytes, [] { return std::size_t{7}; });
-    for (const Codec* codec : all_codecs())
-        for (const auto& frame : frames) BOOST_TEST(codec->decode(Kind::server_message, frame).ok());
+    for (const Framing f : all_framings) {
+        const Stream s = every_arm_stream(Direction::server, f);
+        const auto frames = feed_in_chunks(Direction::server, s.bytes, [] { return std::size_t{7}; }, f);
+        BOOST_TEST(frames.size() == s.messages.size());
+        for (const Codec* codec : all_codecs())
+            for (const auto& frame : frames) BOOST_TEST(codec->decode(Kind::server_message, frame, f).ok());
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_detecting_decoder_tells_the_profile_from_the_first_header) {
+    for (const Framing f : all_framings)
+        for (const std::size_t chunk : {std::size_t{1}, std::size_t{5}, std::size_t{65536}}) {
+            BOOST_TEST_CONTEXT(to_string(f) << " chunks of " << chunk) {
+                const Stream s = every_arm_stream(Direction::client, f);
+                StreamDecoder decoder = StreamDecoder::detecting(Direction::client);
+                BOOST_TEST(!decoder.framing().has_value());
+                BOOST_TEST((feed_in_chunks(decoder, s.bytes, [&] { return chunk; }) == s.messages));
+                BOOST_TEST(decoder.framing() == std::optional<Framing>(f));
+            }
+        }
+}
+
+BOOST_AUTO_TEST_CASE(a_first_header_of_no_profile_or_of_both_names_both_readings) {
+    // Neither word is 0x20001A64; then both are.
+    for (const auto& [w1, w2, what] : {std::tuple{0x00000010u, 0x00000008u, "no profile's"},
+                                      std::tuple{0x20001A64u, 0x20001A64u, "ambiguous"}}) {
+        BOOST_TEST_CONTEXT(what) {
+            Bytes header;
+            append_be32(header, w1);
+            append_be32(header, w2);
+            StreamDecoder decoder = StreamDecoder::detecting(Direction::server);
+            const auto error = decoder.feed(header, [](const StreamDecoder::Frame&) { BOOST_FAIL("no frame"); });
+            BOOST_REQUIRE(error.has_value());
+            BOOST_TEST(error->message.find(what) != std::string::npos, error->message);
+            BOOST_TEST(error->message.find("seed reads") != std::string::npos, error->message);
+            BOOST_TEST(error->message.find("libvirt-0.3 reads") != std::string::npos, error->message);
+            BOOST_TEST(error->offset == std::optional<std::size_t>(0));
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_seed_header_in_a_libvirt_stream_is_refused_by_its_program_word) {
+    // The seed header of the same payload: word 2 holds the payload length,
+    // not the program number.
+    const Stream seed = every_arm_stream(Direction::client, Framing::seed);
+    StreamDecoder decoder(Direction::client, Framing::libvirt_0_3);
+    const auto error = decoder.feed(seed.bytes, [](const StreamDecoder::Frame&) { BOOST_FAIL("no frame"); });
+    BOOST_REQUIRE(error.has_value());
+    BOOST_TEST(error->flag == "bad_magic");
+    BOOST_TEST(error->offset == std::optional<std::size_t>(4));
+    BOOST_TEST(error->message.find("program number") != std::string::npos, error->message);
 }
 
 BOOST_AUTO_TEST_CASE(bad_magic_reports_its_stream_offset_and_stays_broken) {
@@ -96,28 +156,30 @@ BOOST_AUTO_TEST_CASE(bad_magic_reports_its_stream_offset_and_stays_broken) {
 }
 
 BOOST_AUTO_TEST_CASE(oversized_length_is_refused_before_buffering) {
-    for (const Direction d : all_directions) {
-        Bytes header;
-        append_be32(header, ProtocolInfo::get().header_magic());
-        append_be32(header, ProtocolInfo::get().max_payload(d) + 4);
-        StreamDecoder decoder(d);
-        const auto error = decoder.feed(header, [](const StreamDecoder::Frame&) { BOOST_FAIL("no frame"); });
-        BOOST_REQUIRE(error.has_value());
-        BOOST_TEST(error->flag == "length_too_large");
-        BOOST_TEST(error->offset == std::optional<std::size_t>(4));
-    }
+    for (const Framing f : all_framings)
+        for (const Direction d : all_directions) {
+            const FramingProfile& p = framing_profile(f);
+            Bytes header(8);
+            p.write({p.constant(), p.max_length(d) + 4}, header.data());
+            StreamDecoder decoder(d, f);
+            const auto error = decoder.feed(header, [](const StreamDecoder::Frame&) { BOOST_FAIL("no frame"); });
+            BOOST_REQUIRE(error.has_value());
+            BOOST_TEST(error->flag == "length_too_large");
+            BOOST_TEST(error->offset == std::optional<std::size_t>(p.length_offset()));
+        }
 }
 
 BOOST_AUTO_TEST_CASE(a_length_no_payload_has_is_refused) {
-    for (const std::uint32_t length : {0u, 4u, 13u}) {
-        Bytes header;
-        append_be32(header, ProtocolInfo::get().header_magic());
-        append_be32(header, length);
-        StreamDecoder decoder(Direction::server);
-        const auto error = decoder.feed(header, [](const StreamDecoder::Frame&) {});
-        BOOST_REQUIRE(error.has_value());
-        BOOST_TEST(error->flag == "length_mismatch");
-    }
+    for (const Framing f : all_framings)
+        for (const std::uint32_t length : {0u, 4u, 8u, 13u}) {
+            const FramingProfile& p = framing_profile(f);
+            Bytes header(8);
+            p.write({p.constant(), length}, header.data());
+            StreamDecoder decoder(Direction::server, f);
+            const auto error = decoder.feed(header, [](const StreamDecoder::Frame&) {});
+            BOOST_REQUIRE(error.has_value());
+            BOOST_TEST(error->flag == "length_mismatch");
+        }
 }
 
 BOOST_AUTO_TEST_CASE(end_of_stream_inside_a_message_is_truncated) {

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "codecs/registry.h"
+#include "framing/framing.h"
 
 namespace qemud::fuzz {
 
@@ -36,8 +37,8 @@ void report_finding(const std::string& title, const std::string& detail) {
     std::abort();
 }
 
-comparator::Comparison check_wire(Kind kind, ByteView wire) {
-    auto cmp = comparator::compare_decoders(kind, wire, codecs());
+comparator::Comparison check_wire(Kind kind, ByteView wire, Framing framing) {
+    auto cmp = comparator::compare_decoders(kind, wire, codecs(), framing);
     if (!cmp.ok()) {
         // Several findings on one wire: report the smallest title, so the
         // same wire always lands in the same bucket.
@@ -50,13 +51,8 @@ comparator::Comparison check_wire(Kind kind, ByteView wire) {
 
 void check_payload(Direction direction, ByteView payload) {
     check_wire(payload_kind(direction), payload);
-    const auto& info = ProtocolInfo::get();
-    Bytes framed;
-    framed.reserve(info.header_size() + payload.size());
-    for (const std::uint32_t word : {info.header_magic(), static_cast<std::uint32_t>(payload.size())})
-        for (int shift = 24; shift >= 0; shift -= 8) framed.push_back(static_cast<std::uint8_t>(word >> shift));
-    framed.insert(framed.end(), payload.begin(), payload.end());
-    check_wire(message_kind(direction), framed);
+    const Framing framing = !payload.empty() && (payload[0] & 1) ? Framing::libvirt_0_3 : Framing::seed;
+    check_wire(message_kind(direction), framing_profile(framing).frame(payload), framing);
 }
 
 }  // namespace qemud::fuzz

@@ -23,11 +23,13 @@ const std::vector<const Codec*>& codecs();
 // accepts and checks the answers against the policy (encode(decode(b)) ==
 // canonical(b) for every accepted b). On a finding it calls report_finding
 // with the sorted-first title; it returns the comparison otherwise.
-comparator::Comparison check_wire(Kind kind, ByteView wire);
+// Framed kinds are read in the framing profile `framing`.
+comparator::Comparison check_wire(Kind kind, ByteView wire, Framing framing = Framing::seed);
 
 // check_payload checks `payload` as the direction's payload kind, then
-// framed with the default header (magic, its own length) as the message
-// kind: the two payload targets' whole job.
+// framed with a valid header as the message kind: the two payload targets'
+// whole job. The profile of that header alternates with the payload's
+// first bit, so both profiles' framing is exercised at the cost of one.
 void check_payload(Direction direction, ByteView payload);
 
 // report_finding prints "qemud-harness: ..." (the stable title, alone on

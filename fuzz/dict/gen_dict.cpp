@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "framing/framing.h"
 #include "protocol_info/protocol_info.h"
 
 namespace {
@@ -82,7 +83,10 @@ int main(int argc, char** argv) {
     auto add = [&](const std::string& name, const std::vector<std::uint8_t>& bytes) {
         entries.emplace(escaped(bytes), name);
     };
-    add("magic", be(info.header_magic()));
+    for (const qemud::Framing f : qemud::all_framings) {
+        const auto& p = qemud::framing_profile(f);
+        add(std::string(p.name()) + " " + std::string(p.constant_title()), be(p.constant()));
+    }
     for (const std::uint32_t w : {0x000000FFu, 0x00000080u, 0xFFFFFF80u, 0xFFFFFFFFu, 0x00000141u, 0x7FFFFFFFu})
         add("char element or boundary word", be(w));
     for (const Direction d : directions) {
@@ -92,17 +96,28 @@ int main(int argc, char** argv) {
             add(arm.name, be(static_cast<std::uint32_t>(arm.value)));
             add(arm.name + " payload size", be(arm.payload_size));
             if (framed) {
-                std::vector<std::uint8_t> header;
-                word(header, info.header_magic());
-                word(header, arm.payload_size);
-                add(arm.name + " header", header);
-                for (std::uint32_t i = 0; i < info.payload_prefix_size(d); i += 4) word(header, 0);
-                word(header, static_cast<std::uint32_t>(arm.value));
-                add(arm.name + " header through discriminant", header);
+                // Both framing profiles' headers: the stream targets detect
+                // the profile from the first header, the header target reads both.
+                for (const qemud::Framing f : qemud::all_framings) {
+                    const auto& p = qemud::framing_profile(f);
+                    const auto h = p.header_for(arm.payload_size);
+                    std::vector<std::uint8_t> header(h.begin(), h.end());
+                    const std::string name = arm.name + " " + std::string(p.name()) + " header";
+                    add(name, header);
+                    for (std::uint32_t i = 0; i < info.payload_prefix_size(d); i += 4) word(header, 0);
+                    word(header, static_cast<std::uint32_t>(arm.value));
+                    add(name + " through discriminant", header);
+                }
             }
         }
         add(std::string(qemud::to_string(d)) + " _PKT_MAX", be(static_cast<std::uint32_t>(max_value)));
         add(std::string(qemud::to_string(d)) + " largest payload + 4", be(info.max_payload(d) + 4));
+        if (framed)
+            for (const qemud::Framing f : qemud::all_framings) {
+                const auto& p = qemud::framing_profile(f);
+                add(std::string(qemud::to_string(d)) + " " + std::string(p.name()) + " largest length + 4",
+                    be(p.max_length(d) + 4));
+            }
     }
 
     const std::string dict_path = dir + "/" + target + ".dict";

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "framing/framing.h"
 #include "payload_mutator.h"
 #include "stream/stream_input.h"
 
@@ -26,18 +27,15 @@ std::optional<Direction> direction_of(Surface s) {
     return std::nullopt;
 }
 
-Bytes header_bytes(std::uint32_t magic, std::uint32_t length) {
-    Bytes h(8);
-    store32(h.data(), magic);
-    store32(h.data() + 4, length);
+// The messages of an input are framed in one profile: the stream's (its
+// first header tells it), and for the header target a random one.
+Bytes header_bytes(const FramingProfile& p, std::uint32_t constant, std::uint32_t length) {
+    Bytes h(p.header_size());
+    p.write({constant, length}, h.data());
     return h;
 }
 
-Bytes framed(ByteView payload) {
-    Bytes m = header_bytes(info().header_magic(), static_cast<std::uint32_t>(payload.size()));
-    m.insert(m.end(), payload.begin(), payload.end());
-    return m;
-}
+Bytes framed(const FramingProfile& p, ByteView payload) { return p.frame(payload); }
 
 // payload_direction guesses which direction a framed payload is meant for:
 // the one whose arm it holds, else a random one.
@@ -51,34 +49,34 @@ Direction payload_direction(ByteView payload, Rng& rng) {
 // payload): the magic, the length, or (most often) the payload, whose
 // length word then follows it unless the length is the thing made
 // inconsistent. `d` fixes the direction (stream targets); nullopt guesses.
-std::optional<Bytes> mutate_message(ByteView m, std::optional<Direction> d, Rng& rng) {
+std::optional<Bytes> mutate_message(const FramingProfile& fp, ByteView m, std::optional<Direction> d, Rng& rng) {
     if (m.size() < 8) {
         if (rng() % 2) return std::nullopt;
         const Direction dir = d ? *d : (rng() % 2 ? Direction::client : Direction::server);
-        return framed(sample_payload(dir, rng));
+        return framed(fp, sample_payload(dir, rng));
     }
     Bytes out(m.begin(), m.end());
     const ByteView payload = m.subspan(8);
     switch (rng() % 8) {
-        case 0: {  // magic: one bit off, or the right one back
-            const std::uint32_t magic = info().header_magic();
-            store32(out.data(), rng() % 2 ? magic ^ (1u << (rng() % 32)) : magic);
+        case 0: {  // magic or program number: one bit off, or the right one back
+            const std::uint32_t magic = fp.constant();
+            store32(out.data() + fp.constant_offset(), rng() % 2 ? magic ^ (1u << (rng() % 32)) : magic);
             return out;
         }
         case 1: {  // length: another arm's size, off by a little, past the bound
             const Direction dir = d ? *d : payload_direction(payload, rng);
             const auto& arms = info().arms(dir);
-            const std::uint32_t sizes[] = {arms[rng() % arms.size()].payload_size,
-                                           static_cast<std::uint32_t>(payload.size()) + 4,
-                                           static_cast<std::uint32_t>(payload.size()) - 4,
-                                           static_cast<std::uint32_t>(payload.size()) + 1,
-                                           info().max_payload(dir),
-                                           info().max_payload(dir) + 4,
-                                           info().max_any_payload() + 4,
+            const std::uint32_t sizes[] = {fp.length_for(arms[rng() % arms.size()].payload_size),
+                                           fp.length_for(payload.size() + 4),
+                                           fp.length_for(payload.size() - 4),
+                                           fp.length_for(payload.size() + 1),
+                                           fp.max_length(dir),
+                                           fp.max_length(dir) + 4,
+                                           fp.max_bare_length() + 4,
                                            0,
                                            7,
                                            0xffffffff};
-            store32(out.data() + 4, sizes[rng() % std::size(sizes)]);
+            store32(out.data() + fp.length_offset(), sizes[rng() % std::size(sizes)]);
             return out;
         }
         case 2: {  // append a whole sample message's payload or cut the message
@@ -87,16 +85,16 @@ std::optional<Bytes> mutate_message(ByteView m, std::optional<Direction> d, Rng&
                 return out;
             }
             const Direction dir = d ? *d : (rng() % 2 ? Direction::client : Direction::server);
-            return framed(sample_payload(dir, rng));
+            return framed(fp, sample_payload(dir, rng));
         }
         default: {
             const Direction dir = d ? *d : payload_direction(payload, rng);
             auto p = mutate_payload(dir, payload, rng);
             if (!p) return std::nullopt;
             // The length follows the payload, except now and then.
-            const std::uint32_t length =
-                rng() % 8 ? static_cast<std::uint32_t>(p->size()) : load32(m.data() + 4);
-            Bytes result = header_bytes(load32(m.data()), length);
+            const HeaderWords words = fp.read(m.data());
+            const std::uint32_t length = rng() % 8 ? fp.length_for(p->size()) : words.length;
+            Bytes result = header_bytes(fp, words.constant, length);
             result.insert(result.end(), p->begin(), p->end());
             return result;
         }
@@ -118,6 +116,7 @@ std::vector<std::size_t> rechunk(std::size_t stream_size, Rng& rng) {
 
 std::optional<Bytes> mutate_stream(Direction d, ByteView input, Rng& rng) {
     StreamInput in = to_parts(input);
+    const FramingProfile& fp = framing_profile(stream_framing(in.stream));
     std::vector<Bytes> frames;
     for (const auto f : split_frames(in.stream)) frames.emplace_back(f.begin(), f.end());
     std::vector<std::size_t> chunks = in.chunk_sizes;
@@ -125,7 +124,7 @@ std::optional<Bytes> mutate_stream(Direction d, ByteView input, Rng& rng) {
         case 0: chunks = rechunk(in.stream.size(), rng); break;
         case 1:  // add a sample message somewhere
             frames.insert(frames.begin() + (frames.empty() ? 0 : rng() % (frames.size() + 1)),
-                          framed(sample_payload(d, rng)));
+                          framed(fp, sample_payload(d, rng)));
             break;
         case 2:  // drop or repeat a message
             if (frames.empty()) return std::nullopt;
@@ -139,7 +138,7 @@ std::optional<Bytes> mutate_stream(Direction d, ByteView input, Rng& rng) {
         default: {  // change one message
             if (frames.empty()) return std::nullopt;
             const std::size_t i = rng() % frames.size();
-            auto m = mutate_message(frames[i], d, rng);
+            auto m = mutate_message(fp, frames[i], d, rng);
             if (!m) return std::nullopt;
             frames[i] = std::move(*m);
         }
@@ -188,7 +187,9 @@ std::size_t mutate(Surface surface, std::uint8_t* data, std::size_t size, std::s
     const ByteView input(data, size);
     std::optional<Bytes> out;
     switch (surface) {
-        case Surface::header: out = mutate_message(input, std::nullopt, rng); break;
+        case Surface::header:
+            out = mutate_message(framing_profile(all_framings[rng() % all_framings.size()]), input, std::nullopt, rng);
+            break;
         case Surface::client_payload:
         case Surface::server_payload: out = mutate_payload(*direction_of(surface), input, rng); break;
         case Surface::client_stream:

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """make_seeds.py: candidate seed inputs of every fuzz target, from the golden
-vectors (golden/<kind>_test.json), one file per input named after its source.
+vectors (golden/<kind>_test.json, and golden/<profile>/<kind>_test.json for
+the framed kinds of each further framing profile), one file per input named
+after its source.
 
     make_seeds.py <golden-dir> <out-dir>
 
@@ -10,12 +12,18 @@ every result (valid, invalid, acceptable) is a seed: the invalid ones are
 where decoders disagree. Stream seeds (the input format of
 fuzz/stream/stream_input.h: parts of a 2-byte big-endian length and bytes)
 are a small valid message of the direction, then one message of any
-result, cut into chunks of several sizes.
+result, cut into chunks of several sizes; the stream targets tell the
+framing profile from the first header, so a stream's first message is of
+the same profile as the rest.
 """
 import json
 import pathlib
 import random
 import sys
+
+
+# Framing profiles with their own framed files, and the prefix of their seeds' names.
+PROFILES = [("", ""), ("libvirt-0.3/", "libvirt_0_3-")]
 
 
 def load(golden, kind):
@@ -43,23 +51,26 @@ def write(out, target, name, data):
 def main():
     golden, out = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
     rng = random.Random(20070214)  # fixed: the same candidates every run
-    for tc, result, wire in load(golden, "header"):
-        write(out, "header_fuzzer", f"header-{tc}-{result}", wire)
+    for folder, prefix in PROFILES:
+        for tc, result, wire in load(golden, folder + "header"):
+            write(out, "header_fuzzer", f"{prefix}header-{tc}-{result}", wire)
     for direction in ("client", "server"):
-        for tc, result, wire in load(golden, f"{direction}_message"):
-            write(out, "header_fuzzer", f"{direction}_message-{tc}-{result}", wire)
         for tc, result, wire in load(golden, direction):
             write(out, f"{direction}_payload_fuzzer", f"{direction}-{tc}-{result}", wire)
-        messages = list(load(golden, f"{direction}_message"))
-        # Small valid messages go in front, so the stream seeds stay small.
-        valid = [w for _, r, w in messages if r == "valid" and len(w) <= 512]
-        chunkings = [[65535], [1], [3], [7, 1, 4096], [8], [4096, 5]]
-        for tc, result, wire in messages:
-            stream = rng.choice(valid) + wire
-            sizes = chunkings[int(tc) % len(chunkings)]
-            if sizes == [1] and len(stream) > 512:
-                sizes = [1, 2, 61]
-            write(out, f"{direction}_stream_fuzzer", f"{direction}_stream-{tc}-{result}", parts(stream, sizes))
+        for folder, prefix in PROFILES:
+            messages = list(load(golden, f"{folder}{direction}_message"))
+            for tc, result, wire in messages:
+                write(out, "header_fuzzer", f"{prefix}{direction}_message-{tc}-{result}", wire)
+            # Small valid messages go in front, so the stream seeds stay small.
+            valid = [w for _, r, w in messages if r == "valid" and len(w) <= 512]
+            chunkings = [[65535], [1], [3], [7, 1, 4096], [8], [4096, 5]]
+            for tc, result, wire in messages:
+                stream = rng.choice(valid) + wire
+                sizes = chunkings[int(tc) % len(chunkings)]
+                if sizes == [1] and len(stream) > 512:
+                    sizes = [1, 2, 61]
+                write(out, f"{direction}_stream_fuzzer", f"{prefix}{direction}_stream-{tc}-{result}",
+                      parts(stream, sizes))
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@
 
 #include "canonical.h"
 #include "compare/differential.h"
+#include "framing/framing.h"
 #include "policy/policy.h"
 #include "stream/stream_decoder.h"
 
@@ -12,33 +13,31 @@ namespace qemud::fuzz {
 
 namespace {
 
-std::uint32_t be32(const std::uint8_t* p) {
-    return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
-}
-
 // Run is what one decoder made of a stream: the frames (offset, size) and
 // the error it ended with, if any.
 struct Run {
     std::vector<std::pair<std::size_t, std::size_t>> frames;
     std::optional<CodecError> error;
+    std::optional<Framing> framing;  // what the decoder detected
     std::string to_string() const {
         std::ostringstream os;
         os << frames.size() << " frames";
         for (const auto& [at, size] : frames) os << " [" << at << "+" << size << "]";
         if (error) os << "; error " << error->flag << " at " << error->offset.value_or(0);
+        if (framing) os << "; framing " << qemud::to_string(*framing);
         return os.str();
     }
     bool operator==(const Run& o) const {
         const bool same_error = error.has_value() == o.error.has_value() &&
                                 (!error || (error->flag == o.error->flag && error->offset == o.error->offset));
-        return frames == o.frames && same_error;
+        return frames == o.frames && same_error && framing == o.framing;
     }
 };
 
 template <class OnFrame>
 Run run(Direction d, ByteView stream, const std::vector<std::size_t>& chunks, OnFrame&& on_frame) {
     Run r;
-    StreamDecoder decoder(d);
+    StreamDecoder decoder = StreamDecoder::detecting(d);
     auto handler = [&](const StreamDecoder::Frame& f) {
         r.frames.emplace_back(f.stream_offset, f.bytes.size());
         on_frame(f);
@@ -48,11 +47,13 @@ Run run(Direction d, ByteView stream, const std::vector<std::size_t>& chunks, On
         const std::size_t n = std::min(chunks.empty() ? stream.size() : chunks[i % chunks.size()], stream.size() - pos);
         if (auto e = decoder.feed(stream.subspan(pos, n), handler)) {
             r.error = e;
+            r.framing = decoder.framing();
             return r;
         }
         pos += n;
     }
     r.error = decoder.finish();
+    r.framing = decoder.framing();
     return r;
 }
 
@@ -92,12 +93,23 @@ Bytes from_parts(ByteView stream, const std::vector<std::size_t>& chunk_sizes) {
     return out;
 }
 
+Framing stream_framing(ByteView stream) {
+    const auto detected = detect_framing(stream.first(std::min<std::size_t>(stream.size(), 8)));
+    return detected.ok() ? detected.value() : Framing::seed;
+}
+
 std::vector<ByteView> split_frames(ByteView stream) {
+    const FramingProfile& p = framing_profile(stream_framing(stream));
     std::vector<ByteView> frames;
     std::size_t pos = 0;
     while (pos < stream.size()) {
         std::size_t n = stream.size() - pos;
-        if (n >= 8) n = std::min<std::size_t>(n, 8 + std::size_t{be32(stream.data() + pos + 4)});
+        if (n >= p.header_size()) {
+            // A length below its own header (libvirt-0.3) ends the frame at the header.
+            const std::uint32_t length = p.read(stream.data() + pos).length;
+            const std::size_t payload = length >= p.length_bias() ? length - p.length_bias() : 0;
+            n = std::min<std::size_t>(n, p.header_size() + payload);
+        }
         frames.push_back(stream.subspan(pos, n));
         pos += n;
     }
@@ -117,29 +129,40 @@ void check_stream(Direction d, ByteView input) {
             report_finding(title(d, nullptr, "frame-bytes-differ"),
                            "frame at stream offset " + std::to_string(f.stream_offset) + " (" +
                                std::to_string(f.bytes.size()) + " bytes) is not the stream's bytes there");
-        const auto c = comparator::classify(kind, f.bytes);
+        // The profile is known once a frame is out: the first header told it.
+        const Framing framing = stream_framing(stream);
+        const auto c = comparator::classify(kind, f.bytes, framing);
         for (const auto& flag : c.flags)
             if (flag.flag == policy::Flag::bad_magic || flag.flag == policy::Flag::length_too_large)
                 report_finding(title(d, c.arm, "frames-bad-header"),
                                "the stream decoder handed out a frame at offset " + std::to_string(f.stream_offset) +
-                                   " whose header the policy rejects: " + c.to_string());
-        check_wire(kind, f.bytes);
+                                   " whose " + std::string(to_string(framing)) +
+                                   " header the policy rejects: " + c.to_string());
+        check_wire(kind, f.bytes, framing);
     });
 
     if (chunked.error && chunked.error->flag != policy::name(policy::Flag::truncated)) {
         // A framing error is decided from the 8 header bytes alone, so it is
         // right only if the policy rejects that header whatever payload
-        // follows: a bad magic, a length above the direction's bound, or a
-        // length that is no arm's payload size.
+        // follows: a first header no profile reads (detection), a bad
+        // constant, a length above the direction's bound, or a length that is
+        // no arm's message length in the profile.
         const std::size_t at = chunked.error->offset.value_or(0);
-        const std::size_t start = chunked.error->path == "length" ? at - 4 : at;
-        bool header_rejected = start + 8 > stream.size();
+        bool header_rejected = !chunked.framing;  // detection refused the first header
         if (!header_rejected) {
-            const std::uint32_t magic = be32(stream.data() + start);
-            const std::uint32_t length = be32(stream.data() + start + 4);
-            header_rejected = policy::check_magic(magic).has_value() || length > info.max_payload(d) ||
-                              std::none_of(info.arms(d).begin(), info.arms(d).end(),
-                                           [&](const ArmInfo& a) { return a.payload_size == length; });
+            const FramingProfile& p = framing_profile(*chunked.framing);
+            const std::string& path = chunked.error->path;
+            const std::size_t start = path == p.length_member()     ? at - p.length_offset()
+                                      : path == p.constant_member() ? at - p.constant_offset()
+                                                                    : at;
+            header_rejected = start + p.header_size() > stream.size();
+            if (!header_rejected) {
+                const HeaderWords w = p.read(stream.data() + start);
+                header_rejected = !p.constant_ok(w) || w.length > p.max_length(d) ||
+                                  std::none_of(info.arms(d).begin(), info.arms(d).end(), [&](const ArmInfo& a) {
+                                      return p.length_for(a.payload_size) == w.length;
+                                  });
+            }
         }
         if (!header_rejected)
             report_finding(title(d, nullptr, "stream-rejects-valid"),

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "codecs/codec.h"
+#include "framing/framing_id.h"
 
 namespace qemud::fuzz {
 
@@ -24,14 +25,20 @@ StreamInput to_parts(ByteView input);
 // above 65535 are clamped), the inverse of to_parts.
 Bytes from_parts(ByteView stream, const std::vector<std::size_t>& chunk_sizes);
 
-// split_frames cuts a stream at the message boundaries its headers state
-// (8 + length; the rest of the stream when the length runs past it).
+// stream_framing is the framing profile a stream's first header tells
+// (detect_framing), the seed's when it tells none.
+Framing stream_framing(ByteView stream);
+
+// split_frames cuts a stream at the message boundaries its headers state in
+// the stream's framing (the rest of the stream when a length runs past it).
 std::vector<ByteView> split_frames(ByteView stream);
 
-// check_stream feeds the stream of `input` to StreamDecoder(direction) in
-// the input's chunks and checks, aborting through report_finding:
+// check_stream feeds the stream of `input` to a detecting StreamDecoder
+// (the framing profile comes from the stream's first header, so one target
+// and one corpus cover every profile) in the input's chunks and checks,
+// aborting through report_finding:
 //  * every frame it hands out is the stream's own bytes at its offset, has
-//    the protocol's magic and a length within the direction's bound, and
+//    the profile's constant and a length within the direction's bound, and
 //    goes through check_wire (every codec, canonical round trip);
 //  * a framing error names a message the policy rejects;
 //  * frames and error are the same whatever the chunking (one chunk, the

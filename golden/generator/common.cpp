@@ -17,7 +17,7 @@ using D = policy::DecoderRule;
 
 // Flags the generator adds on top of the policy rows. They describe how a
 // vector was built; none of them decides its result.
-constexpr std::array<GeneratorFlag, 10> extra_flags{{
+constexpr std::array<GeneratorFlag, 11> extra_flags{{
     {"zeros", D::must_accept, "Value plan: every number 0, every byte 0x00."},
     {"realistic", D::must_accept, "Value plan: real-looking domain XML, names, UUIDs, versions and errors."},
     {"boundary", D::must_accept,
@@ -36,6 +36,9 @@ constexpr std::array<GeneratorFlag, 10> extra_flags{{
     {"libvirt_0_3_framing", D::must_reject,
      "The header words in the libvirt-0.3 order (total length, then magic): a default-framing decoder sees a bad "
      "magic."},
+    {"seed_framing", D::must_reject,
+     "The header words in the seed order (magic, then payload length): a libvirt-0.3 decoder sees a bad program "
+     "number."},
     {"cross_direction_length", D::must_reject,
      "A framed client length that only a server payload could have (above 16396, up to 20016)."},
 }};
@@ -88,11 +91,21 @@ std::string Vector::result() const { return result_of(flags); }
 
 const char* flag(policy::Flag f) { return policy::name(f).data(); }
 
-Bytes frame(ByteView payload, std::uint32_t length) {
-    Bytes out;
-    append_be32(out, ProtocolInfo::get().header_magic());
-    append_be32(out, length);
+Bytes frame(const FramingProfile& p, ByteView payload, std::uint32_t length_word) {
+    Bytes out(p.header_size());
+    p.write({p.constant(), length_word}, out.data());
     out.insert(out.end(), payload.begin(), payload.end());
+    return out;
+}
+
+std::vector<LayoutEntry> header_layout(const FramingProfile& p, const std::string& prefix) {
+    std::vector<LayoutEntry> out;
+    std::size_t offset = 0;
+    for (const auto& field : p.spec().find_struct(p.header_type())->fields) {
+        const std::size_t size = xdr::wire_size(p.spec(), field).max;
+        out.push_back({offset, size, prefix + field.name});
+        offset += size;
+    }
     return out;
 }
 
@@ -104,16 +117,16 @@ std::string hex32(std::uint32_t word) {
     return buf;
 }
 
-Bytes encode_agreed(Kind kind, const Json& value, const std::string& what) {
+Bytes encode_agreed(Kind kind, const Json& value, const std::string& what, Framing framing) {
     const Codec& ref = reference_codec();
-    const auto expected = ref.encode(kind, value);
+    const auto expected = ref.encode(kind, value, framing);
     if (!expected.ok())
         throw GenerationError(std::string(to_string(kind)) + " " + what + ": the reference implementation " +
                               std::string(ref.name()) + " did not encode the value (" + describe(expected) + ")");
     for (const Codec* codec : all_codecs()) {
         if (codec == nullptr) throw GenerationError("an implementation in all_codecs() is missing (nullptr)");
         if (codec == &ref) continue;
-        const auto got = codec->encode(kind, value);
+        const auto got = codec->encode(kind, value, framing);
         if (!got.ok())
             throw GenerationError(std::string(to_string(kind)) + " " + what + ": implementation " +
                                   std::string(codec->name()) + " did not encode the value (" + describe(got) + ")");
@@ -125,10 +138,10 @@ Bytes encode_agreed(Kind kind, const Json& value, const std::string& what) {
     return expected.value();
 }
 
-void refuse_agreed(Kind kind, const Json& value, const std::string& what) {
+void refuse_agreed(Kind kind, const Json& value, const std::string& what, Framing framing) {
     for (const Codec* codec : all_codecs()) {
         if (codec == nullptr) throw GenerationError("an implementation in all_codecs() is missing (nullptr)");
-        const auto got = codec->encode(kind, value);
+        const auto got = codec->encode(kind, value, framing);
         if (!got.failed())
             throw GenerationError(std::string(to_string(kind)) + " " + what + ": implementation " +
                                   std::string(codec->name()) + " did not refuse to encode " + value.dump() + " (" +
@@ -136,8 +149,8 @@ void refuse_agreed(Kind kind, const Json& value, const std::string& what) {
     }
 }
 
-Json reference_decode(Kind kind, ByteView wire, const std::string& what) {
-    const auto out = reference_codec().decode(kind, wire);
+Json reference_decode(Kind kind, ByteView wire, const std::string& what, Framing framing) {
+    const auto out = reference_codec().decode(kind, wire, framing);
     if (!out.ok())
         throw GenerationError(std::string(to_string(kind)) + " " + what + ": the reference implementation " +
                               std::string(reference_codec().name()) + " did not decode the edited wire: " +

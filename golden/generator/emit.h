@@ -9,8 +9,10 @@
 
 namespace qemud::golden {
 
-// file_name is "<kind>_test.json".
-std::string file_name(Kind kind);
+// file_name is the file's path in the golden directory: "<kind>_test.json",
+// or "<profile>/<kind>_test.json" for a framed kind of a profile other than
+// the seed's.
+std::string file_name(const VectorFile& file);
 // emit_json gives the file's text: stable member order, one test per line,
 // no timestamps, so the same protocol.x always gives the same bytes.
 std::string emit_json(const VectorFile& file);

@@ -56,7 +56,7 @@ std::string line_at(const std::string& text, std::size_t line) {
 
 int check(const std::vector<VectorFile>& files, const fs::path& dir) {
     for (const auto& file : files) {
-        const fs::path path = dir / file_name(file.kind);
+        const fs::path path = dir / file_name(file);
         const std::string expected = emit_json(file);
         std::string actual;
         if (!read_file(path, actual)) {
@@ -118,7 +118,8 @@ int main(int argc, char** argv) {
         std::error_code ec;
         fs::create_directories(out_dir, ec);
         for (const auto& file : files) {
-            const fs::path path = fs::path(out_dir) / file_name(file.kind);
+            const fs::path path = fs::path(out_dir) / file_name(file);
+            fs::create_directories(path.parent_path(), ec);
             if (!write_file(path, emit_json(file))) {
                 std::cerr << "qemud-golden: cannot write " << path.string() << "\n";
                 return 2;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "codecs/codec.h"
+#include "framing/framing.h"
 #include "policy/policy.h"
 #include "wire_words.h"
 
@@ -58,6 +59,9 @@ struct Group {
 struct VectorFile {
     Kind kind = Kind::header;
     std::vector<Group> groups;
+    // The framing profile of a framed kind's file (header, *_message); the
+    // payload kinds' files hold no header and serve every profile.
+    std::optional<Framing> framing;
 };
 
 // GeneratorFlag is a flag the generator adds to say how a vector was made;
@@ -81,19 +85,24 @@ const char* flag(policy::Flag f);
 using wire_words::append_be32;
 using wire_words::get_be32;
 using wire_words::put_be32;
-Bytes frame(ByteView payload, std::uint32_t length);  // magic, length, payload
+// frame: profile p's header holding p's constant and the length word as
+// given (not necessarily the payload's), then payload.
+Bytes frame(const FramingProfile& p, ByteView payload, std::uint32_t length_word);
+// header_layout: the layout of profile p's header words, paths prefixed.
+std::vector<LayoutEntry> header_layout(const FramingProfile& p, const std::string& prefix);
 std::string hex(ByteView bytes);
 std::string hex32(std::uint32_t word);
 
 // encode_agreed encodes value with every in-tree implementation and returns
 // the bytes when all agree; otherwise throws naming the vector (what), the
 // implementation and the first differing byte offset.
-Bytes encode_agreed(Kind kind, const Json& value, const std::string& what);
+// Framed kinds are framed with `framing`.
+Bytes encode_agreed(Kind kind, const Json& value, const std::string& what, Framing framing = Framing::seed);
 // refuse_agreed throws unless every implementation refuses to encode value.
-void refuse_agreed(Kind kind, const Json& value, const std::string& what);
+void refuse_agreed(Kind kind, const Json& value, const std::string& what, Framing framing = Framing::seed);
 // reference_decode is what the lenient reference (rpcgen over libtirpc)
 // decodes; throws when it fails.
-Json reference_decode(Kind kind, ByteView wire, const std::string& what);
+Json reference_decode(Kind kind, ByteView wire, const std::string& what, Framing framing = Framing::seed);
 
 // payload_layout gives the compact layout of one arm's payload, shifted by
 // base bytes (8 for a framed message).
@@ -114,9 +123,9 @@ bool gets_large_edits(const ArmInfo& arm);
 bool is_large(const ArmInfo& arm);
 
 // --- the builders, one per file
-VectorFile build_header_file();
+VectorFile build_header_file(Framing framing);
 VectorFile build_payload_file(Direction direction);
-VectorFile build_message_file(Direction direction);
+VectorFile build_message_file(Direction direction, Framing framing);
 std::vector<VectorFile> build_all();
 
 // number_tests assigns tcIds 1..N in file order and checks every vector

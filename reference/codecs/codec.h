@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "framing/framing_id.h"
 #include "protocol_info/protocol_info.h"
 
 namespace qemud {
@@ -81,7 +82,8 @@ private:
 };
 
 // Codec encodes values of the JSON value model to wire bytes and back, for
-// every Kind.
+// every Kind, and for the framed kinds (header, *_message) in every framing
+// profile (framing/framing.h); payload kinds ignore the framing.
 class Codec {
 public:
     virtual ~Codec() = default;
@@ -90,8 +92,11 @@ public:
     // strict is true for implementations that reject everything the policy
     // calls acceptable (cxx, dynamic); false for lenient ones (rpcgen).
     virtual bool strict() const = 0;
-    virtual Outcome<Bytes> encode(Kind kind, const Json& value) const = 0;
-    virtual Outcome<Json> decode(Kind kind, ByteView wire) const = 0;
+    virtual Outcome<Bytes> encode(Kind kind, const Json& value, Framing framing) const = 0;
+    virtual Outcome<Json> decode(Kind kind, ByteView wire, Framing framing) const = 0;
+    // The seed framing, the default everywhere.
+    Outcome<Bytes> encode(Kind kind, const Json& value) const { return encode(kind, value, Framing::seed); }
+    Outcome<Json> decode(Kind kind, ByteView wire) const { return decode(kind, wire, Framing::seed); }
 };
 
 }  // namespace qemud

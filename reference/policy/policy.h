@@ -74,11 +74,7 @@ constexpr Flag char_word_flag(ElementClass c) {
     return c == ElementClass::zero_extended_high ? Flag::zero_extended_char : Flag::non_canonical_char;
 }
 
-// check_bare_header_length is the rule for the `header` kind, whose
-// direction is unknown: a multiple of 4 within the payload sizes of either
-// direction (8 .. 20016 for this protocol). Returns nullopt if it passes.
-std::optional<Flag> check_bare_header_length(std::uint32_t length);
-// check_magic returns Flag::bad_magic unless magic is the protocol's.
-std::optional<Flag> check_magic(std::uint32_t magic);
+// The header rules (bad_magic, bad_header_length, the framed length
+// bounds) depend on the framing profile: framing/framing.h decides them.
 
 }  // namespace qemud::policy

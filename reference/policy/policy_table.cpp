@@ -2,7 +2,6 @@
 #include <array>
 
 #include "policy.h"
-#include "protocol_info/protocol_info.h"
 
 namespace qemud::policy {
 
@@ -25,18 +24,21 @@ constexpr std::array<Row, 12> rows{{
      "rejects."},
     {Flag::unknown_discriminant, "unknown_discriminant", E::never_produce, D::must_reject,
      "A union discriminant with no arm, the ..._PKT_MAX count included."},
-    {Flag::bad_magic, "bad_magic", E::refuse, D::must_reject, "A header magic other than 0x20001A64."},
+    {Flag::bad_magic, "bad_magic", E::refuse, D::must_reject,
+     "A header whose constant word is not 0x20001A64: the magic (word 1) in the seed framing, the program number "
+     "(word 2) in libvirt-0.3's."},
     {Flag::bad_header_length, "bad_header_length", E::refuse, D::must_reject,
-     "A bare header length that is not a multiple of 4, below the smallest payload (8) or above the largest "
-     "(20016)."},
+     "A bare header length that is not a multiple of 4, or outside the framing's bounds: the smallest payload (8) "
+     "to the largest (20016) in the seed framing, 16 to 20024 in libvirt-0.3's (its length counts the header)."},
     {Flag::length_mismatch, "length_mismatch", E::never_produce, D::must_reject,
-     "A framed message whose length is not the payload size of its arm."},
+     "A framed message whose length is not the size of its arm: the payload size (seed), 8 + the payload size "
+     "(libvirt-0.3)."},
     {Flag::truncated, "truncated", E::not_applicable, D::must_reject, "Input shorter than its type."},
     {Flag::trailing_bytes, "trailing_bytes", E::not_applicable, D::must_reject,
      "Bytes after the last field of the arm, within length or after the framed message."},
     {Flag::length_too_large, "length_too_large", E::not_applicable, D::must_reject,
-     "A framed length beyond the largest payload of its direction (16396 client, 20016 server); rejected without "
-     "reading or allocating that many bytes."},
+     "A framed length beyond the largest message of its direction (payload 16396 client, 20016 server; 8 more in "
+     "libvirt-0.3, whose length counts the header); rejected without reading or allocating that many bytes."},
     {Flag::semantic_value, "semantic_value", E::may_produce, D::must_accept,
      "A wire-valid value with a questionable meaning (runstate outside 1..3, numDomains > 100, a name without "
      "NUL): accepted, reported as a note."},
@@ -74,18 +76,6 @@ std::string_view to_string(EncoderRule rule) {
         case E::not_applicable: return "not_applicable";
     }
     return "?";
-}
-
-std::optional<Flag> check_bare_header_length(std::uint32_t length) {
-    const auto& info = ProtocolInfo::get();
-    if (length % 4 != 0 || length < info.min_any_payload() || length > info.max_any_payload())
-        return Flag::bad_header_length;
-    return std::nullopt;
-}
-
-std::optional<Flag> check_magic(std::uint32_t magic) {
-    if (magic != ProtocolInfo::get().header_magic()) return Flag::bad_magic;
-    return std::nullopt;
 }
 
 }  // namespace qemud::policy

@@ -54,9 +54,9 @@ public:
 
     std::uint32_t min_payload(Direction direction) const;
     std::uint32_t max_payload(Direction direction) const;
-    // Header facts: the struct, its magic and its size.
-    const std::string& header_type() const { return header_type_; }
-    std::uint32_t header_magic() const { return magic_; }
+    // header_size is QEMUD_PKT_HEADER_XDR_LEN, the header's size in every
+    // framing profile; the header's words and rules are the profile's
+    // (framing/framing.h).
     std::uint32_t header_size() const { return header_size_; }
     // Bounds on a bare header's length word, whose direction is unknown:
     // the smallest payload of either direction and the largest.
@@ -80,8 +80,6 @@ private:
     xdr::Specification spec_;
     PerDirection client_;
     PerDirection server_;
-    std::string header_type_;
-    std::uint32_t magic_ = 0;
     std::uint32_t header_size_ = 0;
 };
 

@@ -7,42 +7,36 @@
 
 namespace qemud {
 
-namespace {
+StreamDecoder::StreamDecoder(Direction direction, Framing framing)
+    : direction_(direction),
+      profile_(&framing_profile(framing)),
+      header_size_(ProtocolInfo::get().header_size()),
+      buffer_(header_size_ + ProtocolInfo::get().max_payload(direction)) {}
 
-std::uint32_t load_be32(const std::uint8_t* p) {
-    return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
+StreamDecoder StreamDecoder::detecting(Direction direction) {
+    StreamDecoder decoder(direction);
+    decoder.profile_ = nullptr;
+    return decoder;
 }
 
-}  // namespace
-
-StreamDecoder::StreamDecoder(Direction direction)
-    : direction_(direction),
-      magic_(ProtocolInfo::get().header_magic()),
-      header_size_(ProtocolInfo::get().header_size()),
-      min_payload_(ProtocolInfo::get().min_payload(direction)),
-      max_payload_(ProtocolInfo::get().max_payload(direction)),
-      buffer_(header_size_ + max_payload_) {}
+std::optional<Framing> StreamDecoder::framing() const {
+    if (!profile_) return std::nullopt;
+    return profile_->id();
+}
 
 std::size_t StreamDecoder::frame_size() const {
-    return header_size_ + load_be32(buffer_.data() + 4);
+    return header_size_ + profile_->payload_size(profile_->read(buffer_.data()));
 }
 
 std::optional<CodecError> StreamDecoder::check_header(std::size_t header_offset) {
-    // The header is the qemud_packet_header struct: magic, then length.
-    const std::uint32_t magic = load_be32(buffer_.data());
-    const std::uint32_t length = load_be32(buffer_.data() + 4);
-    if (magic != magic_)
-        return CodecError{"magic", header_offset, std::string(policy::name(policy::Flag::bad_magic)),
-                          "message at stream offset " + std::to_string(header_offset) + " has a bad magic"};
-    if (length > max_payload_)
-        return CodecError{"length", header_offset + 4, std::string(policy::name(policy::Flag::length_too_large)),
-                          "length " + std::to_string(length) + " exceeds the largest " +
-                              std::string(to_string(direction_)) + " payload (" + std::to_string(max_payload_) + ")"};
-    if (length < min_payload_ || length % 4 != 0)
-        return CodecError{"length", header_offset + 4, std::string(policy::name(policy::Flag::length_mismatch)),
-                          "length " + std::to_string(length) + " is not the size of any " +
-                              std::string(to_string(direction_)) + " payload"};
-    return std::nullopt;
+    if (!profile_) {
+        auto detected = detect_framing(ByteView(buffer_.data(), header_size_), header_offset);
+        if (!detected.ok()) return detected.error();
+        profile_ = &framing_profile(detected.value());
+    }
+    auto error = profile_->check_framed(direction_, profile_->read(buffer_.data()), header_offset);
+    if (error) error->message = "message at stream offset " + std::to_string(header_offset) + ": " + error->message;
+    return error;
 }
 
 std::optional<CodecError> StreamDecoder::feed(ByteView chunk, const FrameHandler& on_frame) {

@@ -1,10 +1,11 @@
 // stream_decoder.h: reassembles framed messages (header + payload) from a
 // byte stream that arrives in chunks of any size, down to one byte.
 //
-// It checks the framing (magic, length bounds of the direction) as soon as
-// the 8 header bytes are in, before buffering any payload, and never holds
-// more than one message of the direction's largest size. Payloads are then
-// decoded by whichever Codec the caller chooses, from the complete frame.
+// It checks the framing (the framing profile's constant word and length
+// bounds for the direction, framing/framing.h) as soon as the 8 header
+// bytes are in, before buffering any payload, and never holds more than one
+// message of the direction's largest size. Payloads are then decoded by
+// whichever Codec the caller chooses, from the complete frame.
 #pragma once
 
 #include <cstdint>
@@ -12,6 +13,7 @@
 #include <optional>
 
 #include "codecs/codec.h"
+#include "framing/framing.h"
 
 namespace qemud {
 
@@ -25,7 +27,15 @@ public:
     };
     using FrameHandler = std::function<void(const Frame&)>;
 
-    explicit StreamDecoder(Direction direction);
+    explicit StreamDecoder(Direction direction, Framing framing = Framing::seed);
+    // detecting gives a decoder whose profile the stream's first header
+    // tells (detect_framing: `--framing auto`); a first header that is no
+    // profile's, or ambiguous, is a framing error naming both readings.
+    static StreamDecoder detecting(Direction direction);
+
+    // framing is the profile in use; nullopt while a detecting decoder has
+    // not seen its first header.
+    std::optional<Framing> framing() const;
 
     // feed consumes chunk and calls on_frame for every message it completes,
     // in order. A frame's bytes are valid only during the call. On a framing
@@ -47,10 +57,8 @@ private:
     std::size_t frame_size() const;
 
     Direction direction_;
-    std::uint32_t magic_;
+    const FramingProfile* profile_;  // nullptr until a detecting decoder's first header
     std::uint32_t header_size_;
-    std::uint32_t min_payload_;
-    std::uint32_t max_payload_;
     Bytes buffer_;              // capacity: header + largest payload, allocated once
     std::size_t buffered_ = 0;  // bytes of the current partial message in buffer_
     std::size_t message_start_ = 0;  // stream offset of the current message

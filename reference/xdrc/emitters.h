@@ -9,10 +9,9 @@
 
 namespace qemud::xdr {
 
-// emit_embed: a C++ file defining qemud_protocol_x_text (the .x file's bytes)
-// and qemud_protocol_x_size, for implementations that read the protocol at
-// run time.
-std::string emit_embed(std::string_view source_text, std::string_view source_name);
+// emit_embed: a C++ file defining SYMBOL_text (the .x file's bytes) and
+// SYMBOL_size in namespace qemud, for code that reads a .x file at run time.
+std::string emit_embed(std::string_view source_text, std::string_view source_name, std::string_view symbol);
 
 // emit_cxx_model: the C++ model header (namespace qemud::model): constants,
 // enums, structs, unions, name tables and field visitation.

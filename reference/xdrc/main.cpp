@@ -10,19 +10,43 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <vector>
 
 #include "emitters.h"
 #include "parser.h"
+
+namespace {
+
+// source_name_of: the input as the project knows it ("reference/..."), not
+// the build machine's absolute path, so that generated files are
+// reproducible.
+std::string source_name_of(const std::string& input) {
+    const std::filesystem::path path = std::filesystem::absolute(input).lexically_normal();
+    std::vector<std::string> parts;
+    for (const auto& part : path) parts.push_back(part.string());
+    for (std::size_t i = parts.size(); i-- > 0;) {
+        if (parts[i] != "reference") continue;
+        std::filesystem::path relative;
+        for (std::size_t j = i; j < parts.size(); ++j) relative /= parts[j];
+        return relative.generic_string();
+    }
+    return "reference/" + path.filename().string();
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
     CLI::App app{"xdrc: the qemud-harness XDR compiler (rpcgen's dialect of RFC 4506)"};
     std::string emit;
     std::string output;
     std::string input;
+    std::string symbol = "qemud_protocol_x";
     bool check_only = false;
     app.add_option("--emit", emit, "What to generate")
         ->check(CLI::IsMember({"embed", "cxx-model", "rpcgen-bridge"}));
     app.add_option("-o,--output", output, "File to write");
+    app.add_option("--symbol", symbol, "With --emit embed: the C++ names are SYMBOL_text and SYMBOL_size")
+        ->capture_default_str();
     app.add_flag("--check", check_only, "Parse and check INPUT only; write nothing");
     app.add_option("input", input, "The .x file")->required();
     try {
@@ -52,13 +76,11 @@ int main(int argc, char** argv) {
     }
     if (check_only) return 0;
     const auto& spec = std::get<qemud::xdr::Specification>(parsed);
-    // Generated files name the source as the project knows it, not by the
-    // build machine's absolute path, so that they are reproducible.
-    const std::string source_name = "reference/" + std::filesystem::path(input).filename().string();
+    const std::string source_name = source_name_of(input);
 
     std::string generated;
     if (emit == "embed")
-        generated = qemud::xdr::emit_embed(text, source_name);
+        generated = qemud::xdr::emit_embed(text, source_name, symbol);
     else if (emit == "cxx-model")
         generated = qemud::xdr::emit_cxx_model(spec, source_name);
     else

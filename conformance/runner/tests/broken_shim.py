@@ -34,7 +34,8 @@ def request_arm(request):
         return value["data"].get("type")
     if request.get("op") == "decode" and request.get("kind") != "header":
         try:
-            decoded = shim.decode(request["kind"], bytes.fromhex(request["wire"]))
+            framing = shim.FRAMINGS[request.get("framing", "seed")]
+            decoded = shim.decode(request["kind"], bytes.fromhex(request["wire"]), framing)
             return decoded["data"]["type"]
         except Exception:
             return None
@@ -55,6 +56,9 @@ def main():
         if not line:
             return 0
         request = json.loads(line)
+        if FAULT == "seed_only":
+            # Claims every framing in hello, but frames everything the seed's way.
+            request.pop("framing", None)
         reply = shim.respond(request)
         if reply is None:
             return 0
@@ -64,6 +68,10 @@ def main():
                 reply["kinds"] = []
             elif FAULT == "client_only":
                 reply["kinds"] = ["client"]
+            elif FAULT == "seed_only":
+                reply["framings"] = ["seed", "libvirt-0.3"]
+            elif FAULT == "no_framings":
+                reply.pop("framings", None)  # a version 1 shim from before the framing profiles
             write(json.dumps(reply) + "\n")
             continue
         if FAULT == "all_unsupported":

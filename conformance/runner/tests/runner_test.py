@@ -34,8 +34,22 @@ def broken(fault, arm=None):
     return cmd + (" " + arm if arm else "")
 
 
-# name: (arguments, expected exit status, patterns the stdout+stderr must hold, time limit in seconds)
+def every_valid_framed_case_fails(doc):
+    """For the seed_only shim under --framing libvirt-0.3: each valid framed
+    case (vector or random) must fail; invalid ones may pass, since a
+    seed reader rejects them too, for its own reasons."""
+    framed = [c for r in doc["runs"] for c in r["cases"]
+              if "libvirt-0.3/" in c["name"] and c["expected"] == "valid"]
+    if len(framed) < 100:
+        return ["only %d valid libvirt-0.3 framed cases in the report" % len(framed)]
+    passed = [c["name"] for c in framed if c["status"] != "failed"]
+    return ["%d valid libvirt-0.3 framed cases passed a seed-only shim, e.g. %s" % (len(passed), passed[0])] if passed else []
+
+
+# name: (arguments, expected exit status, patterns the stdout+stderr must hold, time limit in seconds[,
+#        a check of the JSON report returning problems])
 FAST = ["--no-golden", "--random", "160", "--timeout-ms", "500"]
+LIBVIRT = ["--framing", "libvirt-0.3"]
 SCENARIOS = {
     # --- the in-tree implementations (no --shim)
     "inprocess_mini": (["--vectors", MINI, "--random", "200"], 0,
@@ -43,6 +57,19 @@ SCENARIOS = {
     "inprocess_golden": (["--random", "200"], 0, [r"rpcgen: PASS", r"cxx: PASS", r"dynamic: PASS"], 90),
     "inprocess_one_impl": (["--impl", "cxx", "--vectors", MINI], 0, [r"cxx in-tree: 13 cases"], 30),
     "unknown_impl": (["--impl", "nope", "--vectors", MINI], 2, [r"no such in-tree implementation"], 30),
+    "inprocess_libvirt": (LIBVIRT + ["--random", "200"], 0, [r"rpcgen: PASS", r"cxx: PASS", r"dynamic: PASS"], 90),
+    # --- framing profiles: a shim that claims libvirt-0.3 but frames the seed's way, and one that lists none
+    "framing_seed_only": (["--shim", broken("seed_only")] + LIBVIRT + ["--random", "200", "--timeout-ms", "2000"], 1,
+                          [r"rejected a valid wire: .*\(the wire has a libvirt-0\.3 header: word 1 \(length\) is the "
+                           r"total length \d+ \(header included\), word 2 \(prog\) is the program number 0x20001A64\)",
+                           r"the header is framed as seed: word 1 the magic 0x20001A64, word 2 the payload length; "
+                           r"this run expects libvirt-0\.3"], 120, every_valid_framed_case_fails),
+    "framing_not_listed": (["--shim", broken("no_framings")] + LIBVIRT + FAST, 0,
+                           [r"does not list framing libvirt-0\.3 in its hello reply's \"framings\"",
+                            r"unsupported framing: libvirt-0\.3"], 60),
+    "framing_not_listed_require_all": (["--shim", broken("no_framings"), "--require-all"] + LIBVIRT + FAST, 2,
+                                       [r"cannot run: .*does not list framing libvirt-0\.3.*--require-all"], 30),
+    "bad_framing": (LIBVIRT[:1] + ["libvirt-9"], 2, [r"--framing"], 30),
     # --- a correct shim, on the hand-made vectors
     "python_mini": (["--shim", PYTHON_SHIM, "--vectors", MINI, "--random", "100"], 0, [r"python-xdrlib: PASS"], 60),
     # --- broken shims: each failure is named, the run goes on, the status is 1
@@ -87,11 +114,14 @@ SCENARIOS = {
     # --- the bundled shims over all golden vectors (label shims)
     "python_shim": (["--shim", PYTHON_SHIM, "--random", "1000"], 0, [r"python-xdrlib: PASS"], 120),
     "node_shim": (["--shim", NODE_SHIM, "--random", "200"], 0, [r"node-js-xdr: PASS"], 120),
+    "python_shim_libvirt": (["--shim", PYTHON_SHIM] + LIBVIRT + ["--random", "500"], 0, [r"python-xdrlib: PASS"], 120),
+    "node_shim_libvirt": (["--shim", NODE_SHIM] + LIBVIRT + ["--random", "200"], 0, [r"node-js-xdr: PASS"], 120),
 }
 
 
 def run_scenario(runner, name):
-    args, want_status, patterns, limit = SCENARIOS[name]
+    args, want_status, patterns, limit = SCENARIOS[name][:4]
+    report_check = SCENARIOS[name][4] if len(SCENARIOS[name]) > 4 else None
     with tempfile.TemporaryDirectory() as tmp:
         disabled = os.path.join(tmp, "disabled.json")
         with open(disabled, "w") as f:
@@ -121,6 +151,12 @@ def run_scenario(runner, name):
                 problems.append("no one-line reason for status 2 on stderr")
         if proc.returncode in (0, 1):
             problems += check_reports(junit, report)
+            if report_check:
+                try:
+                    with open(report) as f:
+                        problems += report_check(json.load(f))
+                except (OSError, ValueError) as error:
+                    problems.append("JSON report unreadable: %s" % error)
         if problems:
             problems.append("command: " + " ".join(shlex.quote(c) for c in cmd))
             problems.append("output (first 40 lines):\n" + "\n".join(output.splitlines()[:40]))

@@ -6,7 +6,7 @@
  * It plays a third-party implementation: types.js declares the protocol by
  * hand in js-xdr's xdr.config DSL, js-xdr reads and writes the bytes, and
  * this file maps between js-xdr values and the JSON value model of
- * spec/SHIM.md, then answers the runner one JSON object per line:
+ * docs/SHIM-CONTRACT.md, then answers the runner one JSON object per line:
  *
  *   (cd conformance/shims/node-js-xdr && npm ci)
  *   qemud-conform --shim 'node conformance/shims/node-js-xdr/shim.js'
@@ -18,12 +18,13 @@ const readline = require('node:readline');
 const xdr = require('@stellar/js-xdr');
 const { version: JS_XDR_VERSION } = require('@stellar/js-xdr/package.json');
 const {
-  types, CharWord, UCharWord, QEMUD_PKT_HEADER_MAGIC, QEMUD_PKT_HEADER_XDR_LEN, MAX_PAYLOAD,
+  types, FRAMINGS, CharWord, UCharWord, QEMUD_PKT_HEADER_MAGIC, QEMUD_PKT_HEADER_XDR_LEN, MAX_PAYLOAD, MIN_PAYLOAD,
 } = require('./types');
 
 const SHIM_NAME = 'node-js-xdr';
 const SHIM_VERSION = `1.0.0 (@stellar/js-xdr ${JS_XDR_VERSION}, Node ${process.version})`;
 const KINDS = ['header', 'client', 'server', 'client_message', 'server_message'];
+const FRAMED_KINDS = ['header', 'client_message', 'server_message'];
 const PACKET = { client: types.qemud_packet_client, server: types.qemud_packet_server };
 
 /** CodecError is a refused value or a rejected wire, named by field path and, when decoding, byte offset. */
@@ -225,36 +226,69 @@ function decodeWhole(type, buf, base) {
 }
 
 // ---------------------------------------------------------------------------
-// The five kinds of SHIM.md.
+// The five kinds of docs/SHIM-CONTRACT.md. Every header goes through a
+// FRAMINGS profile (types.js): its word order, its constant member, and
+// whether its length counts the header.
 // ---------------------------------------------------------------------------
 
-function checkHeader(magic, length, at) {
-  if (magic !== QEMUD_PKT_HEADER_MAGIC) {
-    throw new CodecError('magic', `0x${hex8(magic)} is not 0x${hex8(QEMUD_PKT_HEADER_MAGIC)}`, at);
+const overhead = (framing) => (framing.lengthCountsHeader ? QEMUD_PKT_HEADER_XDR_LEN : 0);
+const measures = (framing) => (framing.lengthCountsHeader ? 'message' : 'payload');
+const wordOffset = (framing, name) => 4 * framing.header._fields.findIndex(([member]) => member === name);
+
+/** bareHeaderBounds: a bare header has no direction, so the smallest client to the largest server length. */
+const bareHeaderBounds = (framing) => ({
+  low: MIN_PAYLOAD.client + overhead(framing),
+  high: MAX_PAYLOAD.server + overhead(framing),
+  noun: `${measures(framing)} of either direction`,
+});
+
+const messageBounds = (framing, direction) => ({
+  low: MIN_PAYLOAD[direction] + overhead(framing),
+  high: MAX_PAYLOAD[direction] + overhead(framing),
+  noun: `${direction} ${measures(framing)}`,
+});
+
+/**
+ * checkHeader holds a header's JSON value to its profile: the constant word,
+ * then a length that is a multiple of 4 in low..high. at is the header's
+ * offset when decoding (undefined when encoding).
+ */
+function checkHeader(framing, header, { low, high, noun }, path, at) {
+  const fail = (name, message) => {
+    throw new CodecError(join(path, name), message, at === undefined ? at : at + wordOffset(framing, name));
+  };
+  const constant = header[framing.constant];
+  const { length } = header;
+  if (constant !== QEMUD_PKT_HEADER_MAGIC) {
+    fail(framing.constant, `0x${hex8(constant)} is not 0x${hex8(QEMUD_PKT_HEADER_MAGIC)}`);
   }
-  if (length % 4 || length < 8 || length > MAX_PAYLOAD.server) {
-    throw new CodecError('length', `${length} is not a multiple of 4 in 8..${MAX_PAYLOAD.server}`, at === undefined ? at : at + 4);
-  }
+  // Checked before anything else is read, so a huge length costs nothing.
+  if (length > high) fail('length', `${length} exceeds the largest ${noun} (${high})`);
+  if (length % 4) fail('length', `${length} is not a multiple of 4 in ${low}..${high}`);
+  if (length < low) fail('length', `${length} is below the smallest ${noun} (${low})`);
 }
 
-function encode(kind, value) {
+function encode(kind, value, framing) {
   if (kind === 'header') {
-    const header = fromJson(types.qemud_packet_header, value, '');
-    checkHeader(header.magic(), header.length());
+    const header = fromJson(framing.header, value, '');
+    checkHeader(framing, value, bareHeaderBounds(framing), '');
     return header.toXDR();
   }
   const direction = kind.split('_')[0];
   const payload = fromJson(PACKET[direction], value, '').toXDR();
   if (kind === direction) return payload;
-  const header = new types.qemud_packet_header({ magic: QEMUD_PKT_HEADER_MAGIC, length: payload.length });
+  const header = fromJson(framing.header, {
+    [framing.constant]: QEMUD_PKT_HEADER_MAGIC,
+    length: payload.length + overhead(framing),
+  }, 'header');
   return Buffer.concat([header.toXDR(), payload]);
 }
 
-function decode(kind, wire) {
+function decode(kind, wire, framing) {
   if (kind === 'header') {
     if (wire.length !== QEMUD_PKT_HEADER_XDR_LEN) throw new CodecError('', `a header is 8 bytes, got ${wire.length}`, 0);
-    const value = decodeWhole(types.qemud_packet_header, wire, 0);
-    checkHeader(value.magic, value.length, 0);
+    const value = decodeWhole(framing.header, wire, 0);
+    checkHeader(framing, value, bareHeaderBounds(framing), '', 0);
     return value;
   }
   const direction = kind.split('_')[0];
@@ -262,18 +296,13 @@ function decode(kind, wire) {
   if (wire.length < QEMUD_PKT_HEADER_XDR_LEN) {
     throw new CodecError('header', `truncated: 8 bytes needed, ${wire.length} left`, 0);
   }
-  const header = types.qemud_packet_header.fromXDR(wire.subarray(0, QEMUD_PKT_HEADER_XDR_LEN));
-  const magic = header.magic();
-  const length = header.length();
-  if (magic !== QEMUD_PKT_HEADER_MAGIC) {
-    throw new CodecError('header.magic', `0x${hex8(magic)} is not 0x${hex8(QEMUD_PKT_HEADER_MAGIC)}`, 0);
-  }
-  // Checked before anything else is read, so a huge length costs nothing.
-  if (length > MAX_PAYLOAD[direction]) {
-    throw new CodecError('header.length', `${length} exceeds the largest ${direction} payload (${MAX_PAYLOAD[direction]})`, 4);
-  }
-  if (length !== wire.length - QEMUD_PKT_HEADER_XDR_LEN) {
-    throw new CodecError('header.length', `${length} but ${wire.length - QEMUD_PKT_HEADER_XDR_LEN} payload bytes follow`, 4);
+  const header = decodeWhole(framing.header, wire.subarray(0, QEMUD_PKT_HEADER_XDR_LEN), 0);
+  checkHeader(framing, header, messageBounds(framing, direction), 'header', 0);
+  const payloadLength = header.length - overhead(framing);
+  const follows = wire.length - QEMUD_PKT_HEADER_XDR_LEN;
+  if (payloadLength !== follows) {
+    throw new CodecError('header.length', `${header.length} means ${payloadLength} payload bytes, but ${follows} follow`,
+      wordOffset(framing, 'length'));
   }
   // Offsets in errors count from the start of the wire, header included.
   return decodeWhole(PACKET[direction], wire.subarray(QEMUD_PKT_HEADER_XDR_LEN), QEMUD_PKT_HEADER_XDR_LEN);
@@ -294,20 +323,29 @@ function respond(request) {
   const fail = (error) => ({ id, ok: false, error });
   // JSON.parse cannot tell 1.0 from 1, so an id of 1.0 passes; harmless.
   if (!Number.isInteger(id)) return fail('malformed request: id must be an integer');
-  if (op === 'hello') return { id, ok: true, name: SHIM_NAME, version: SHIM_VERSION, kinds: KINDS };
+  if (op === 'hello') {
+    return { id, ok: true, name: SHIM_NAME, version: SHIM_VERSION, kinds: KINDS, framings: Object.keys(FRAMINGS) };
+  }
   if (op !== 'encode' && op !== 'decode') return fail('unsupported');
   if (typeof kind !== 'string') return fail('malformed request: kind must be a string');
   if (!KINDS.includes(kind)) return fail('unsupported');
+  // Payload kinds have no header, so their framing member (if any) is ignored.
+  const framingName = FRAMED_KINDS.includes(kind) && 'framing' in request ? request.framing : 'seed';
+  if (typeof framingName !== 'string' || !Object.prototype.hasOwnProperty.call(FRAMINGS, framingName)) {
+    const shown = typeof framingName === 'string' ? framingName : show(framingName);
+    return fail(`unsupported framing: ${shown.slice(0, 100)}`);
+  }
+  const framing = FRAMINGS[framingName];
   try {
     if (op === 'encode') {
       if (!('value' in request)) return fail('malformed request: no value');
-      return { id, ok: true, wire: encode(kind, request.value).toString('hex') };
+      return { id, ok: true, wire: encode(kind, request.value, framing).toString('hex') };
     }
     const { wire } = request;
     if (typeof wire !== 'string' || wire.length % 2 || !/^[0-9a-fA-F]*$/.test(wire)) {
       return fail('malformed request: wire must be an even-length hex string');
     }
-    return { id, ok: true, value: decode(kind, Buffer.from(wire, 'hex')) };
+    return { id, ok: true, value: decode(kind, Buffer.from(wire, 'hex'), framing) };
   } catch (err) {
     // Anything else (js-xdr refusing what the checks above let through) is a
     // shim bug, reported as an internal error by handleLine.

@@ -229,15 +229,30 @@ const types = xdr.config((x) => {
     ['inReplyTo', x.uint()],
     ['data', x.lookup('qemud_packet_server_data')],
   ]);
+  // The two framing profiles' headers: seed (magic, then the payload
+  // length) and libvirt 0.3.x (the total length, header included, then the
+  // program number).
   x.struct('qemud_packet_header', [['magic', x.uint()], ['length', x.uint()]]);
+  x.struct('qemud_packet_header_libvirt_0_3', [['length', x.uint()], ['prog', x.uint()]]);
 });
+
+// A framing profile: its header struct (the two words in wire order), the
+// member that holds the constant 0x20001A64, and whether `length` counts the
+// 8 header bytes. shim.js encodes and decodes every header from this table.
+const FRAMINGS = {
+  seed: { header: types.qemud_packet_header, constant: 'magic', lengthCountsHeader: false },
+  'libvirt-0.3': { header: types.qemud_packet_header_libvirt_0_3, constant: 'prog', lengthCountsHeader: true },
+};
 
 module.exports = {
   types,
+  FRAMINGS,
   CharWord,
   UCharWord,
   QEMUD_PKT_HEADER_MAGIC: 0x20001a64,
   QEMUD_PKT_HEADER_XDR_LEN: 8,
   // The largest payload of each direction: client DOMAIN_SAVE, server LIST_DEFINED_DOMAINS.
   MAX_PAYLOAD: { client: 16396, server: 20016 },
+  // The smallest: a void arm.
+  MIN_PAYLOAD: { client: 8, server: 12 },
 };

@@ -5,12 +5,13 @@ It plays a third-party implementation of the qemud protocol: the type table
 below is written by hand from the protocol description, and the encoding is
 done by the standard library's xdrlib.Packer / xdrlib.Unpacker. The runner
 (qemud-conform) talks to it over stdin/stdout, one JSON object per line, as
-spec/SHIM.md describes:
+docs/SHIM-CONTRACT.md describes:
 
     qemud-conform --shim 'python3 conformance/shims/python-xdrlib/shim.py'
 
-Read it top to bottom: the type table, encode, decode, the five kinds, the
-JSON-lines loop. Logging goes to stderr only; stdout carries replies.
+Read it top to bottom: the type table (with the two framing profiles),
+encode, decode, the five kinds, the JSON-lines loop. Logging goes to stderr
+only; stdout carries replies.
 
 xdrlib exists in Python 3.11 and 3.12 (deprecated, PEP 594) and was removed
 in 3.13.
@@ -36,6 +37,7 @@ with warnings.catch_warnings():
 SHIM_NAME = "python-xdrlib"
 SHIM_VERSION = "1.0.0 (xdrlib from Python %s)" % platform.python_version()
 KINDS = ["header", "client", "server", "client_message", "server_message"]
+FRAMED_KINDS = ("header", "client_message", "server_message")
 
 # ---------------------------------------------------------------------------
 # The type table, written by hand from the protocol description.
@@ -44,6 +46,7 @@ KINDS = ["header", "client", "server", "client_message", "server_message"]
 QEMUD_PKT_HEADER_MAGIC = 0x20001A64
 QEMUD_PKT_HEADER_XDR_LEN = 8
 MAX_PAYLOAD = {"client": 16396, "server": 20016}  # the largest arm of each direction
+MIN_PAYLOAD = {"client": 8, "server": 12}          # a void arm
 
 UUID_LEN, NAME_LEN, XML_LEN, IFNAME_LEN, ERROR_LEN = 16, 50, 4096, 50, 1024
 MAX_NUM_DOMAINS, NAME_BUF_LEN, PATH_MAX = 100, 5000, 4096
@@ -186,7 +189,27 @@ PACKET = {
     "client": [("serial", UINT32), ("data", CLIENT_DATA)],
     "server": [("serial", UINT32), ("inReplyTo", UINT32), ("data", SERVER_DATA)],
 }
-HEADER = [("magic", UINT32), ("length", UINT32)]
+
+
+class Framing:
+    """A framing profile: the header's two words in wire order, the member
+    that holds the constant 0x20001A64, and whether "length" counts the
+    8 header bytes. Encode and decode both read only this."""
+
+    def __init__(self, header, constant, length_counts_header):
+        self.header = header
+        self.constant = constant
+        self.overhead = QEMUD_PKT_HEADER_XDR_LEN if length_counts_header else 0
+        self.measures = "message" if length_counts_header else "payload"
+        self.offset = {name: 4 * i for i, (name, _) in enumerate(header)}
+
+
+FRAMINGS = {
+    # struct qemud_packet_header: magic, then the payload length.
+    "seed": Framing([("magic", UINT32), ("length", UINT32)], "magic", False),
+    # struct qemud_packet_header_libvirt_0_3: the total length, then the program number.
+    "libvirt-0.3": Framing([("length", UINT32), ("prog", UINT32)], "prog", True),
+}
 
 
 class CodecError(Exception):
@@ -356,23 +379,45 @@ def unpack_to_end(unpacker, fields):
 
 
 # ---------------------------------------------------------------------------
-# The five kinds of SHIM.md.
+# The five kinds of docs/SHIM-CONTRACT.md.
 # ---------------------------------------------------------------------------
 
-def check_header(magic, length, at=None):
-    # A bare header has no direction, so length is held to the larger maximum.
-    if magic != QEMUD_PKT_HEADER_MAGIC:
-        raise CodecError("magic", "0x%08x is not 0x%08x" % (magic, QEMUD_PKT_HEADER_MAGIC), at)
-    if length % 4 or length < 8 or length > MAX_PAYLOAD["server"]:
-        raise CodecError("length", "%d is not a multiple of 4 in 8..%d"
-                         % (length, MAX_PAYLOAD["server"]), None if at is None else at + 4)
+def check_header(framing, header, low, high, noun, path="", at=None):
+    """check_header holds a header value to its framing profile: the constant
+    word, then a length that is a multiple of 4 in low..high (noun names
+    what the bounds measure). at is the header's offset when decoding."""
+
+    def fail(name, message):
+        raise CodecError(join(path, name), message, None if at is None else at + framing.offset[name])
+
+    constant, length = header[framing.constant], header["length"]
+    if constant != QEMUD_PKT_HEADER_MAGIC:
+        fail(framing.constant, "0x%08x is not 0x%08x" % (constant, QEMUD_PKT_HEADER_MAGIC))
+    # Checked before anything else is read, so a huge length costs nothing.
+    if length > high:
+        fail("length", "%d exceeds the largest %s (%d)" % (length, noun, high))
+    if length % 4:
+        fail("length", "%d is not a multiple of 4 in %d..%d" % (length, low, high))
+    if length < low:
+        fail("length", "%d is below the smallest %s (%d)" % (length, noun, low))
 
 
-def encode(kind, value):
+def bare_header_bounds(framing):
+    # A bare header has no direction: the smallest client to the largest server length.
+    return (MIN_PAYLOAD["client"] + framing.overhead, MAX_PAYLOAD["server"] + framing.overhead,
+            "%s of either direction" % framing.measures)
+
+
+def message_bounds(framing, direction):
+    return (MIN_PAYLOAD[direction] + framing.overhead, MAX_PAYLOAD[direction] + framing.overhead,
+            "%s %s" % (direction, framing.measures))
+
+
+def encode(kind, value, framing):
     packer = xdrlib.Packer()
     if kind == "header":
-        pack_struct(packer, HEADER, value, "")
-        check_header(value["magic"], value["length"])
+        pack_struct(packer, framing.header, value, "")
+        check_header(framing, value, *bare_header_bounds(framing))
         return packer.get_buffer()
     direction = kind.split("_")[0]
     pack_struct(packer, PACKET[direction], value, "")
@@ -380,33 +425,30 @@ def encode(kind, value):
     if kind == direction:
         return payload
     header = xdrlib.Packer()
-    header.pack_uint(QEMUD_PKT_HEADER_MAGIC)
-    header.pack_uint(len(payload))
+    pack_struct(header, framing.header, {framing.constant: QEMUD_PKT_HEADER_MAGIC,
+                                         "length": len(payload) + framing.overhead}, "header")
     return header.get_buffer() + payload
 
 
-def decode(kind, wire):
+def decode(kind, wire, framing):
     unpacker = xdrlib.Unpacker(wire)
     if kind == "header":
         if len(wire) != QEMUD_PKT_HEADER_XDR_LEN:
             raise CodecError("", "a header is 8 bytes, got %d" % len(wire), 0)
-        value = unpack_struct(unpacker, HEADER, "")
-        check_header(value["magic"], value["length"], at=0)
+        value = unpack_struct(unpacker, framing.header, "")
+        check_header(framing, value, *bare_header_bounds(framing), at=0)
         return value
     direction = kind.split("_")[0]
     if kind != direction:
         if len(wire) < QEMUD_PKT_HEADER_XDR_LEN:
             raise CodecError("header", "truncated: 8 bytes needed, %d left" % len(wire), 0)
-        magic, length = unpacker.unpack_uint(), unpacker.unpack_uint()
-        if magic != QEMUD_PKT_HEADER_MAGIC:
-            raise CodecError("header.magic", "0x%08x is not 0x%08x" % (magic, QEMUD_PKT_HEADER_MAGIC), 0)
-        # Checked before anything else is read, so a huge length costs nothing.
-        if length > MAX_PAYLOAD[direction]:
-            raise CodecError("header.length", "%d exceeds the largest %s payload (%d)"
-                             % (length, direction, MAX_PAYLOAD[direction]), 4)
-        if length != len(wire) - QEMUD_PKT_HEADER_XDR_LEN:
-            raise CodecError("header.length", "%d but %d payload bytes follow"
-                             % (length, len(wire) - QEMUD_PKT_HEADER_XDR_LEN), 4)
+        header = unpack_struct(unpacker, framing.header, "header")
+        check_header(framing, header, *message_bounds(framing, direction), path="header", at=0)
+        payload_length = header["length"] - framing.overhead
+        if payload_length != len(wire) - QEMUD_PKT_HEADER_XDR_LEN:
+            raise CodecError("header.length", "%d means %d payload bytes, but %d follow"
+                             % (header["length"], payload_length, len(wire) - QEMUD_PKT_HEADER_XDR_LEN),
+                             framing.offset["length"])
     # Offsets in errors count from the start of the wire, header included.
     return unpack_to_end(unpacker, PACKET[direction])
 
@@ -426,7 +468,8 @@ def respond(request):
     if not isinstance(request.get("id"), int) or isinstance(request.get("id"), bool):
         return dict(reply, ok=False, error="malformed request: id must be an integer")
     if op == "hello":
-        return dict(reply, ok=True, name=SHIM_NAME, version=SHIM_VERSION, kinds=KINDS)
+        return dict(reply, ok=True, name=SHIM_NAME, version=SHIM_VERSION, kinds=KINDS,
+                    framings=list(FRAMINGS))
     if op not in ("encode", "decode"):
         return dict(reply, ok=False, error="unsupported")
     kind = request.get("kind")
@@ -434,15 +477,21 @@ def respond(request):
         return dict(reply, ok=False, error="malformed request: kind must be a string")
     if kind not in KINDS:
         return dict(reply, ok=False, error="unsupported")
+    # Payload kinds have no header, so their framing member (if any) is ignored.
+    framing_name = request.get("framing", "seed") if kind in FRAMED_KINDS else "seed"
+    if not isinstance(framing_name, str) or framing_name not in FRAMINGS:
+        return dict(reply, ok=False, error="unsupported framing: %s" % (
+            framing_name if isinstance(framing_name, str) else json.dumps(framing_name))[:100])
+    framing = FRAMINGS[framing_name]
     try:
         if op == "encode":
             if "value" not in request:
                 return dict(reply, ok=False, error="malformed request: no value")
-            return dict(reply, ok=True, wire=encode(kind, request["value"]).hex())
+            return dict(reply, ok=True, wire=encode(kind, request["value"], framing).hex())
         wire = request.get("wire")
         if not isinstance(wire, str) or len(wire) % 2 or not HEX_RE.fullmatch(wire):
             return dict(reply, ok=False, error="malformed request: wire must be an even-length hex string")
-        return dict(reply, ok=True, value=decode(kind, bytes.fromhex(wire)))
+        return dict(reply, ok=True, value=decode(kind, bytes.fromhex(wire), framing))
     except (CodecError, xdrlib.Error) as error:
         return dict(reply, ok=False, error=str(error))
 

@@ -70,6 +70,12 @@ std::optional<CodecError> encode(const model::qemud_packet_server& value, Bytes&
 std::optional<CodecError> encode(const model::qemud_packet_header& value, Bytes& out) {
     return encode_root(value, out);
 }
+std::optional<CodecError> decode(ByteView eight_bytes, model::qemud_packet_header_libvirt_0_3& out) {
+    return decode_root(eight_bytes, out);
+}
+std::optional<CodecError> encode(const model::qemud_packet_header_libvirt_0_3& value, Bytes& out) {
+    return encode_root(value, out);
+}
 
 }  // namespace cxx
 
@@ -95,19 +101,27 @@ protected:
         });
     }
 
-    Outcome<Bytes> encode_header_struct(HeaderWords header) const override {
+    Outcome<Bytes> encode_header_struct(Framing framing, HeaderWords header) const override {
         return guard<Bytes>("encode", [&]() -> Outcome<Bytes> {
             Bytes out;
-            if (auto e = cxx::encode(model::qemud_packet_header{header.magic, header.length}, out)) return *e;
+            const auto e = framing == Framing::seed
+                               ? cxx::encode(model::qemud_packet_header{header.constant, header.length}, out)
+                               : cxx::encode(model::qemud_packet_header_libvirt_0_3{header.length, header.constant}, out);
+            if (e) return *e;
             return out;
         });
     }
 
-    Outcome<HeaderWords> decode_header_struct(ByteView eight_bytes) const override {
+    Outcome<HeaderWords> decode_header_struct(Framing framing, ByteView eight_bytes) const override {
         return guard<HeaderWords>("decode", [&]() -> Outcome<HeaderWords> {
-            model::qemud_packet_header header;
+            if (framing == Framing::seed) {
+                model::qemud_packet_header header;
+                if (auto e = cxx::decode(eight_bytes, header)) return *e;
+                return HeaderWords{header.magic, header.length};
+            }
+            model::qemud_packet_header_libvirt_0_3 header;
             if (auto e = cxx::decode(eight_bytes, header)) return *e;
-            return HeaderWords{header.magic, header.length};
+            return HeaderWords{header.prog, header.length};
         });
     }
 

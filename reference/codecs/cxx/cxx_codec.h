@@ -17,14 +17,17 @@
 // cannot be written: a union whose `arm` does not hold the alternative its
 // `type` selects, or whose `type` has no arm.
 //
-// The header functions convert the header struct only: they check neither
-// magic nor length (that is framing policy, in codecs/framed_codec.h).
+// The header functions convert a framing profile's header struct only (the
+// seed's from protocol.x, libvirt-0.3's from framing/libvirt_0_3_header.x):
+// they check neither the constant nor the length (that is framing policy,
+// in framing/framing.h).
 // Nothing here throws.
 #pragma once
 
 #include <optional>
 
 #include "codecs/codec.h"
+#include "libvirt_0_3_header_model.gen.h"
 #include "protocol_model.gen.h"
 
 namespace qemud::cxx {
@@ -32,9 +35,11 @@ namespace qemud::cxx {
 std::optional<CodecError> decode(ByteView payload, model::qemud_packet_client& out);
 std::optional<CodecError> decode(ByteView payload, model::qemud_packet_server& out);
 std::optional<CodecError> decode(ByteView eight_bytes, model::qemud_packet_header& out);
+std::optional<CodecError> decode(ByteView eight_bytes, model::qemud_packet_header_libvirt_0_3& out);
 
 std::optional<CodecError> encode(const model::qemud_packet_client& value, Bytes& out);
 std::optional<CodecError> encode(const model::qemud_packet_server& value, Bytes& out);
 std::optional<CodecError> encode(const model::qemud_packet_header& value, Bytes& out);
+std::optional<CodecError> encode(const model::qemud_packet_header_libvirt_0_3& value, Bytes& out);
 
 }  // namespace qemud::cxx

@@ -13,8 +13,11 @@
 #include "codecs/registry.h"
 #include "policy/policy.h"
 #include "runtime/model_json.h"
-// Last: rpcgen's header #defines the protocol's constants (see the bridge).
+// Last: rpcgen's headers #define the protocol's constants (see the bridge).
 #include "rpcgen_bridge.gen.h"
+extern "C" {
+#include "libvirt_0_3_header.h"
+}
 
 namespace qemud {
 
@@ -110,13 +113,31 @@ protected:
     Outcome<Json> decode_payload(Direction direction, ByteView payload) const override {
         return direction == Direction::client ? decode_root(client_root, payload) : decode_root(server_root, payload);
     }
-    Outcome<Bytes> encode_header_struct(HeaderWords header) const override {
-        return encode_root(header_root, header_to_json(header), ProtocolInfo::get().header_size());
+    Outcome<Bytes> encode_header_struct(Framing framing, HeaderWords header) const override {
+        const FramingProfile& profile = framing_profile(framing);
+        if (framing == Framing::seed) return encode_root(header_root, profile.to_json(header), profile.header_size());
+        // libvirt-0.3: rpcgen's procedure for framing/libvirt_0_3_header.x.
+        ::qemud_packet_header_libvirt_0_3 c{};
+        c.length = header.length;
+        c.prog = header.constant;
+        Bytes out(profile.header_size());
+        XdrMemory xdr(out.data(), out.size(), XDR_ENCODE);
+        if (!xdr_qemud_packet_header_libvirt_0_3(xdr.get(), &c))
+            return CodecError{"", std::nullopt, "value", "libtirpc refused to encode the header"};
+        out.resize(xdr.position());
+        return out;
     }
-    Outcome<HeaderWords> decode_header_struct(ByteView eight_bytes) const override {
-        auto json = decode_root(header_root, eight_bytes);
-        if (!json.ok()) return json.error();
-        return header_from_json(json.value());
+    Outcome<HeaderWords> decode_header_struct(Framing framing, ByteView eight_bytes) const override {
+        const FramingProfile& profile = framing_profile(framing);
+        if (framing == Framing::seed) {
+            auto json = decode_root(header_root, eight_bytes);
+            if (!json.ok()) return json.error();
+            return profile.from_json(json.value());
+        }
+        ::qemud_packet_header_libvirt_0_3 c{};
+        XdrMemory xdr(eight_bytes.data(), eight_bytes.size(), XDR_DECODE);
+        if (!xdr_qemud_packet_header_libvirt_0_3(xdr.get(), &c)) return libtirpc_error(xdr.position(), eight_bytes.size());
+        return HeaderWords{c.prog, c.length};
     }
 };
 
