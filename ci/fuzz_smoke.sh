@@ -12,7 +12,6 @@ cd "$(dirname "$0")/.."
 seconds=${QEMUD_FUZZ_SMOKE_SECONDS:-10}
 build=build-fuzz
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(header_fuzzer client_payload_fuzzer server_payload_fuzzer client_stream_fuzzer server_stream_fuzzer)
 
 if ! command -v clang++ >/dev/null || [ ! -f "$(clang++ -print-file-name=libclang_rt.fuzzer-x86_64.a)" ]; then
   echo "fuzz_smoke: clang++ with libFuzzer not found (apt-get install clang libclang-rt-14-dev); skipped"
@@ -24,6 +23,10 @@ fi
 # building the clang-fuzz preset; ctest sets it so CI builds clang once.
 bin=${QEMUD_FUZZ_SMOKE_BIN_DIR:-}
 if [ -n "$bin" ]; then
+  # Every target there: each has its .options beside it.
+  if [ ${#targets[@]} -eq 0 ]; then
+    for o in "$bin"/*.options; do [ -e "$o" ] && targets+=("$(basename "$o" .options)"); done
+  fi
   for t in "${targets[@]}"; do
     [ -x "$bin/$t" ] || { echo "fuzz_smoke: $bin/$t not found (run ci/fuzz_ossfuzz_local.sh first)"; exit 1; }
   done
@@ -31,8 +34,9 @@ if [ -n "$bin" ]; then
   echo "fuzz_smoke: fuzzing the targets in $bin"
 else
   bin=$build/fuzz
-  echo "fuzz_smoke: building ${targets[*]} in $build/"
   cmake --preset clang-fuzz >/dev/null
+  [ ${#targets[@]} -gt 0 ] || mapfile -t targets < "$build/fuzz/fuzz_targets.txt"
+  echo "fuzz_smoke: building ${targets[*]} in $build/"
   cmake --build "$build" --target "${targets[@]}" -- -j"$(nproc)" | tail -n 1
 fi
 

@@ -10,7 +10,6 @@ set -euo pipefail
 : "${CC:?}" "${CXX:?}" "${LIB_FUZZING_ENGINE:?}" "${OUT:?}"
 src=$(cd "$(dirname "$0")/.." && pwd)  # $SRC/<project> under OSS-Fuzz
 build=${WORK:-${SRC:-/tmp}}/qemud-ossfuzz-build
-targets=(header_fuzzer client_payload_fuzzer server_payload_fuzzer client_stream_fuzzer server_stream_fuzzer)
 
 # The runner image has no libtirpc: each target finds the shared libraries
 # it needs beyond libc and libstdc++ in $OUT/lib (rpath $ORIGIN/lib).
@@ -23,6 +22,8 @@ cmake -S "$src" -B "$build" -G Ninja \
   -DQEMUD_ENABLE_FUZZING=ON -DQEMUD_FUZZ_ENGINE="$LIB_FUZZING_ENGINE" \
   -DCMAKE_EXE_LINKER_FLAGS='-Wl,-rpath,\$ORIGIN/lib' \
   -DQEMUD_BUILD_BENCH=OFF -DQEMUD_BUILD_TESTS=OFF
+# Every target the build defines (qemud_add_fuzzer lists them).
+mapfile -t targets < "$build/fuzz/fuzz_targets.txt"
 cmake --build "$build" --target "${targets[@]}" -- -j"$(nproc)"
 
 mkdir -p "$OUT/lib"
