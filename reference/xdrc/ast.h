@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <variant>
 #include <vector>
 
@@ -130,6 +131,17 @@ struct Specification {
     const TypedefDef* find_typedef(const std::string& name) const;
     // find_enum_item returns the value of an enum item from any enum.
     std::optional<std::int32_t> find_enum_item(const std::string& name) const;
+
+    // build_index makes the find_* lookups constant-time (the parser calls
+    // it). Without it, or after definitions change, they scan the list,
+    // which is quadratic over a whole file of long typedef chains.
+    void build_index();
+
+private:
+    std::unordered_map<std::string, std::size_t> index_;        // type or const name -> definition
+    std::unordered_map<std::string, std::int32_t> enum_items_;  // enum item -> value
+    std::size_t indexed_count_ = 0;                             // definitions.size() when indexed
+    const Definition* indexed(const std::string& name) const;
 };
 
 }  // namespace qemud::xdr

@@ -5,7 +5,9 @@
 
 #include <charconv>
 #include <set>
+#include <unordered_map>
 
+#include "analysis.h"
 #include "known_constants.h"
 
 namespace qemud::xdr {
@@ -19,11 +21,17 @@ struct Failure {
 
 class Parser {
 public:
-    explicit Parser(std::vector<Token> tokens) : tokens_(std::move(tokens)) {}
+    explicit Parser(std::vector<Token> tokens) : tokens_(std::move(tokens)) {
+        spec_.definitions.reserve(tokens_.size() / 4 + 1);  // a definition takes at least 4 tokens
+    }
 
     Specification run() {
         while (peek().kind != TokenKind::end) parse_definition();
+        if (names_.empty()) fail(peek(), "no definitions: an XDR specification needs at least one");
+        spec_.build_index();
         check_references();
+        check_acyclic();
+        check_array_sizes();
         return std::move(spec_);
     }
 
@@ -99,6 +107,7 @@ private:
         expect("=");
         const std::int64_t value = parse_value();
         expect(";");
+        constants_[name.text] = value;
         spec_.definitions.push_back(ConstDef{name.text, value, keyword.location});
     }
 
@@ -283,7 +292,7 @@ private:
         const Token& t = next();
         if (t.kind == TokenKind::number) return parse_number(t);
         if (t.kind == TokenKind::identifier) {
-            if (const auto* c = spec_.find_const(t.text)) return c->value;
+            if (const auto it = constants_.find(t.text); it != constants_.end()) return it->second;
             if (const auto it = enum_items_.find(t.text); it != enum_items_.end()) return it->second;
             if (const auto known = known_c_constant(t.text)) return *known;
             fail(t, "'" + t.text + "' is not a defined constant, enum item or known C constant");
@@ -331,12 +340,118 @@ private:
         }
     }
 
+    // declarations_of lists the declarations a definition holds (struct
+    // fields, union arms, a typedef's one).
+    static std::vector<const Declaration*> declarations_of(const Definition& definition) {
+        std::vector<const Declaration*> out;
+        if (const auto* s = std::get_if<StructDef>(&definition))
+            for (const auto& f : s->fields) out.push_back(&f);
+        if (const auto* u = std::get_if<UnionDef>(&definition)) {
+            for (const auto& c : u->cases) out.push_back(&c.arm);
+            if (u->default_arm) out.push_back(&*u->default_arm);
+        }
+        if (const auto* t = std::get_if<TypedefDef>(&definition)) out.push_back(&t->declaration);
+        return out;
+    }
+
+    // check_acyclic refuses recursive and mutually recursive types that
+    // hold themselves by value (`struct a { a x; }`, `typedef b a; typedef
+    // a b;`, or through a fixed array): they have no finite encoding and no
+    // emitter can lay them out. A cycle through an optional (`node *next`)
+    // or a variable array can end, as RFC 4506's linked lists do, and stays
+    // allowed. Iterative depth-first search over a flat edge list, so a
+    // chain of 200,000 typedefs neither overflows the stack nor takes
+    // quadratic time.
+    void check_acyclic() const {
+        const auto& defs = spec_.definitions;
+        std::unordered_map<std::string_view, std::size_t> type_index;
+        type_index.reserve(defs.size());
+        for (std::size_t i = 0; i < defs.size(); ++i)
+            if (const std::string& n = name_of(defs[i]); !n.empty()) type_index.emplace(n, i);
+        // Edges from definition i: edges[first[i] .. first[i + 1]).
+        std::vector<std::size_t> first(defs.size() + 1, 0);
+        std::vector<std::pair<std::size_t, const Declaration*>> edges;
+        for (std::size_t i = 0; i < defs.size(); ++i) {
+            first[i] = edges.size();
+            for (const Declaration* d : declarations_of(defs[i])) {
+                if (d->is_void || d->type.is_primitive()) continue;
+                if (d->array == ArrayKind::optional || d->array == ArrayKind::variable) continue;  // may be empty
+                const auto it = type_index.find(d->type.name());
+                if (it != type_index.end()) edges.emplace_back(it->second, d);  // else an enum: a leaf
+            }
+        }
+        first[defs.size()] = edges.size();
+
+        enum Color : unsigned char { white, grey, black };
+        std::vector<Color> color(defs.size(), white);
+        std::vector<std::pair<std::size_t, std::size_t>> stack;  // definition, next edge
+        for (std::size_t root = 0; root < defs.size(); ++root) {
+            if (color[root] != white) continue;
+            stack.push_back({root, first[root]});
+            color[root] = grey;
+            while (!stack.empty()) {
+                auto& [node, next] = stack.back();
+                if (next == first[node + 1]) {
+                    color[node] = black;
+                    stack.pop_back();
+                    continue;
+                }
+                const auto [target, declaration] = edges[next++];
+                if (color[target] == grey) {
+                    std::string cycle;
+                    bool in = false;
+                    for (const auto& frame : stack) {
+                        in = in || frame.first == target;
+                        if (in) cycle += name_of(defs[frame.first]) + " -> ";
+                    }
+                    const std::string& name = name_of(defs[target]);
+                    throw Failure{{declaration->location, "type '" + name + "' is recursive (" + cycle + name +
+                                                              ") and holds itself by value: it has no finite encoding (use an optional, `*`)"}};
+                }
+                if (color[target] == white) {
+                    color[target] = grey;
+                    stack.push_back({target, first[target]});
+                }
+            }
+        }
+    }
+
+    // check_array_sizes refuses a fixed array whose encoding would not fit
+    // in 32 bits (the largest XDR length), e.g. opaque x[4294967295] (padded
+    // to 2^32) or int x[2000000000].
+    void check_array_sizes() const {
+        for (const auto& definition : spec_.definitions) {
+            for (const Declaration* d : declarations_of(definition)) {
+                if (d->is_void || d->array != ArrayKind::fixed || !d->size) continue;
+                const std::uint64_t n = *d->size;
+                const bool bytes = d->type.is_primitive() && (d->type.primitive() == PrimitiveType::opaque ||
+                                                              d->type.primitive() == PrimitiveType::string);
+                const std::uint64_t element = bytes ? 1 : wire_size(spec_, d->type).max;
+                if (element == UINT64_MAX) continue;  // unbounded elements: no fixed total to overflow
+                const std::uint64_t total = bytes ? (n + 3) / 4 * 4 : (element > UINT32_MAX / n ? UINT64_MAX : element * n);
+                if (total > UINT32_MAX)
+                    throw Failure{{d->location, "array '" + d->name + "' of " + std::to_string(n) +
+                                                    " elements: its encoded size overflows 32 bits"}};
+            }
+        }
+    }
+
+    // name_of is the name a struct, union or typedef defines ("" otherwise).
+    static const std::string& name_of(const Definition& definition) {
+        static const std::string none;
+        if (const auto* s = std::get_if<StructDef>(&definition)) return s->name;
+        if (const auto* u = std::get_if<UnionDef>(&definition)) return u->name;
+        if (const auto* t = std::get_if<TypedefDef>(&definition)) return t->declaration.name;
+        return none;
+    }
+
     std::vector<Token> tokens_;
     std::size_t pos_ = 0;
     std::size_t name_token_ = 0;  // index of the name in the last declaration parsed
     Specification spec_;
     std::set<std::string> names_;
     std::map<std::string, std::int64_t> enum_items_;
+    std::unordered_map<std::string, std::int64_t> constants_;  // parse_value's lookups, constant-time
     std::vector<std::pair<TypeRef, Token>> references_;
     std::vector<std::pair<Declaration, Token>> pending_discriminants_;
 };
