@@ -1,9 +1,12 @@
 #include "golden_loader.h"
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <set>
 
+#include "codecs/registry.h"
+#include "io/json_input.h"
+#include "protocol_info/protocol_info.h"
+#include "protocol_info/sha256.h"
 #include "text_util.h"
 
 namespace qemud::conform {
@@ -66,6 +69,17 @@ Case read_test(const Json& t, Kind kind, const std::string& arm, const std::stri
     if (c.expect != Expectation::invalid && !c.value) throw Malformed{where + ": a " +
                                                                       std::string(to_string(c.expect)) +
                                                                       " vector needs a value"};
+    // A value of the wrong shape (a string for an integer, a missing
+    // member) is the file's fault: the reference must be able to encode
+    // every valid or acceptable value, or the case would blame the
+    // implementation under test.
+    if (c.value && c.expect != Expectation::invalid) {
+        const auto encoded = reference_codec().encode(kind, *c.value);
+        if (encoded.failed() && encoded.error().flag == "value")
+            throw Malformed{where + ": member value" +
+                            (encoded.error().path.empty() ? "" : "." + encoded.error().path) +
+                            " does not fit protocol.x: " + excerpt(encoded.error().message, 200)};
+    }
     if (t.contains("canonicalWire")) c.canonical_wire = hex_member(t, "canonicalWire", where);
     if (t.contains("layout")) {
         if (!t["layout"].is_array()) throw Malformed{where + ": layout is not an array"};
@@ -79,19 +93,30 @@ Case read_test(const Json& t, Kind kind, const std::string& arm, const std::stri
     return c;
 }
 
-void load_file(const std::filesystem::path& path, Kind kind, GoldenSet& out) {
+void load_file(const std::filesystem::path& path, Kind kind, bool any_protocol, GoldenSet& out) {
     const std::string file = path.string();
-    std::ifstream in(path);
-    if (!in) throw Malformed{"golden vectors missing: cannot open " + file};
-    Json doc = Json::parse(in, nullptr, false);
-    if (doc.is_discarded()) throw Malformed{file + ": not valid JSON"};
+    auto read = io::read_json(file);
+    if (auto* error = std::get_if<std::string>(&read)) throw Malformed{"golden vectors: " + *error};
+    const Json doc = std::move(std::get<Json>(read));
     const Json& k = member(doc, "kind", file);
     if (k != std::string(to_string(kind)))
         throw Malformed{file + ": kind is " + excerpt(k.dump(), 40) + ", expected \"" + std::string(to_string(kind)) +
                         "\""};
+    // Vectors made from another protocol.x test another protocol.
+    static const std::string build_sha = sha256_hex(ProtocolInfo::get().source_text());
+    const Json& sha = member(doc, "protocolSha256", file);
+    const std::string file_sha = sha.is_string() ? sha.get<std::string>() : excerpt(sha.dump(), 80);
+    if (file_sha != build_sha) {
+        if (!any_protocol)
+            throw Malformed{file + ": protocolSha256 is " + file_sha + " but this build's protocol.x is " + build_sha +
+                            " (vectors of another protocol; regenerate them, or run them anyway with --any-protocol)"};
+        out.notes.push_back("--any-protocol: " + file + " has protocolSha256 " + file_sha + ", not this build's " +
+                            build_sha);
+    }
     const Json& groups = member(doc, "testGroups", file);
     if (!groups.is_array()) throw Malformed{file + ": testGroups is not an array"};
     std::size_t count = 0;
+    std::set<std::string> names;
     for (const auto& g : groups) {
         std::string arm;
         if (g.is_object() && g.contains("arm")) {
@@ -101,7 +126,11 @@ void load_file(const std::filesystem::path& path, Kind kind, GoldenSet& out) {
         const Json& tests = member(g, "tests", file);
         if (!tests.is_array()) throw Malformed{file + ": a group's tests is not an array"};
         for (const auto& t : tests) {
-            out.cases.push_back(read_test(t, kind, arm, file));
+            Case c = read_test(t, kind, arm, file);
+            if (!names.insert(c.name).second)
+                throw Malformed{file + ": tcId " + c.name.substr(c.name.rfind("tc") + 2) +
+                                " appears twice (tcIds must be unique within a file)"};
+            out.cases.push_back(std::move(c));
             ++count;
         }
     }
@@ -114,16 +143,16 @@ void load_file(const std::filesystem::path& path, Kind kind, GoldenSet& out) {
 
 }  // namespace
 
-std::variant<GoldenSet, std::string> load_golden(const std::string& dir) {
+std::variant<GoldenSet, std::string> load_golden(const std::string& dir, bool any_protocol) {
     GoldenSet set;
     try {
         if (!std::filesystem::is_directory(dir)) return "golden vectors missing: " + dir + " is not a directory";
         for (Kind kind : all_kinds)
-            load_file(std::filesystem::path(dir) / (std::string(to_string(kind)) + "_test.json"), kind, set);
+            load_file(std::filesystem::path(dir) / (std::string(to_string(kind)) + "_test.json"), kind, any_protocol, set);
     } catch (const Malformed& m) {
         return m.why;
     } catch (const std::exception& e) {
-        return std::string("golden vectors malformed: ") + e.what();
+        return "golden vectors in " + dir + " malformed: " + e.what();
     }
     return set;
 }

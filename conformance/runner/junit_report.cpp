@@ -1,8 +1,9 @@
 // junit_report.cpp: JUnit XML, one <testsuite> per implementation and one
 // <testcase> per case, for CI dashboards.
 #include <cstdio>
-#include <fstream>
+#include <sstream>
 
+#include "io/output_file.h"
 #include "report.h"
 
 namespace qemud::conform {
@@ -34,9 +35,8 @@ std::string xml_escape(const std::string& text) {
 
 }  // namespace
 
-std::string write_junit(const std::string& path, const std::vector<RunReport>& runs) {
-    std::ofstream out(path);
-    if (!out) return "--junit: cannot write " + path;
+std::string write_junit(const std::string& path, const std::vector<RunReport>& runs, const Verdict& verdict) {
+    std::ostringstream out;
     out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"qemud-conform\">\n";
     for (const auto& run : runs) {
         int failures = 0, skipped = 0;
@@ -51,6 +51,14 @@ std::string write_junit(const std::string& path, const std::vector<RunReport>& r
         out << "  <testsuite name=\"qemud-conform." << xml_escape(run.implementation) << "\" tests=\""
             << run.records.size() << "\" failures=\"" << failures << "\" errors=\"0\" skipped=\"" << skipped
             << "\" time=\"" << time << "\">\n";
+        // JUnit has no attribute for an interrupted run; a property is what
+        // dashboards show. Notes (e.g. --any-protocol) go the same way.
+        out << "    <properties>\n      <property name=\"interrupted\" value=\""
+            << (run.interrupted ? "true" : "false") << "\"/>\n";
+        if (verdict.signal) out << "      <property name=\"signal\" value=\"" << verdict.signal << "\"/>\n";
+        for (const auto& note : run.notes)
+            out << "      <property name=\"note\" value=\"" << xml_escape(note) << "\"/>\n";
+        out << "    </properties>\n";
         for (const auto& r : run.records) {
             std::snprintf(time, sizeof time, "%.3f", r.seconds);
             out << "    <testcase classname=\"" << xml_escape(run.implementation + "." + r.c->message_type)
@@ -74,7 +82,8 @@ std::string write_junit(const std::string& path, const std::vector<RunReport>& r
         out << "  </testsuite>\n";
     }
     out << "</testsuites>\n";
-    return out ? "" : "--junit: cannot write " + path;
+    if (auto error = io::write_file(path, out.str())) return "--junit: cannot write " + *error;
+    return "";
 }
 
 }  // namespace qemud::conform

@@ -1,8 +1,9 @@
 #include "report.h"
 
-#include <fstream>
 #include <iomanip>
 #include <map>
+
+#include "io/output_file.h"
 
 namespace qemud::conform {
 
@@ -88,6 +89,9 @@ void print_summary(std::ostream& out, const RunReport& run, std::size_t max_fail
         out << "warning: --disabled glob '" << glob << "' matches no case (stale?)\n";
     for (const auto& note : run.notes) out << "note: " << note << "\n";
 
+    if (run.interrupted)
+        out << "interrupted: the run was stopped by a signal; these are the " << all.total()
+            << " cases that finished\n";
     if (all.failed) {
         out << "failures:\n";
         std::size_t shown = 0;
@@ -104,8 +108,13 @@ void print_summary(std::ostream& out, const RunReport& run, std::size_t max_fail
     }
 }
 
-std::string write_json(const std::string& path, const std::vector<RunReport>& runs, int exit_code) {
-    Json doc = {{"tool", "qemud-conform"}, {"shimProtocolVersion", 1}, {"exitCode", exit_code}, {"runs", Json::array()}};
+std::string write_json(const std::string& path, const std::vector<RunReport>& runs, const Verdict& verdict) {
+    Json doc = {{"tool", "qemud-conform"},
+                {"shimProtocolVersion", 1},
+                {"exitCode", verdict.exit_code},
+                {"interrupted", verdict.signal != 0},
+                {"runs", Json::array()}};
+    if (verdict.signal) doc["signal"] = verdict.signal;
     for (const auto& run : runs) {
         const Tally t = tally(run);
         Json r = {{"implementation", run.implementation},
@@ -119,6 +128,7 @@ std::string write_json(const std::string& path, const std::vector<RunReport>& ru
                     {"rejected", t.rejected}}},
                   {"staleDisabled", run.stale_disabled},
                   {"notes", run.notes},
+                  {"interrupted", run.interrupted},
                   {"cases", Json::array()}};
         for (const auto& rec : run.records) {
             Json c = {{"name", rec.c->name},
@@ -133,10 +143,9 @@ std::string write_json(const std::string& path, const std::vector<RunReport>& ru
         }
         doc["runs"].push_back(std::move(r));
     }
-    std::ofstream out(path);
-    if (!out) return "--json: cannot write " + path;
-    out << doc.dump(1, ' ', false, Json::error_handler_t::replace) << "\n";
-    return out ? "" : "--json: cannot write " + path;
+    if (auto error = io::write_file(path, doc.dump(1, ' ', false, Json::error_handler_t::replace) + "\n"))
+        return "--json: cannot write " + *error;
+    return "";
 }
 
 }  // namespace qemud::conform

@@ -24,6 +24,7 @@ struct RunReport {
     std::vector<CaseRecord> records;
     std::vector<std::string> stale_disabled;  // --disabled globs that matched nothing
     std::vector<std::string> notes;
+    bool interrupted = false;  // a signal cut this run short: records hold the cases that finished
     bool executed_none() const;  // every case skipped (or none at all)
     int failures() const;
 };
@@ -33,8 +34,16 @@ struct RunReport {
 // verdict.
 void print_summary(std::ostream& out, const RunReport& run, std::size_t max_failures);
 
-// write_json / write_junit return an error text, or "" on success.
-std::string write_json(const std::string& path, const std::vector<RunReport>& runs, int exit_code);
-std::string write_junit(const std::string& path, const std::vector<RunReport>& runs);
+// Verdict is what the whole run came to.
+struct Verdict {
+    int exit_code = 0;
+    int signal = 0;  // the signal that interrupted the run, or 0
+};
+
+// write_json / write_junit write the report through io::OutputFile (a
+// temporary renamed into place: a failed write leaves no partial file).
+// They return an error text naming the option and the path, or "".
+std::string write_json(const std::string& path, const std::vector<RunReport>& runs, const Verdict& verdict);
+std::string write_junit(const std::string& path, const std::vector<RunReport>& runs, const Verdict& verdict);
 
 }  // namespace qemud::conform

@@ -1,5 +1,6 @@
 // run.cpp: one qemud-conform run: gather the cases, select them, run them
-// against each endpoint, report, and choose the exit status (SHIM.md).
+// against each endpoint, report, and choose the exit status
+// (docs/SHIM-CONTRACT.md; docs/EXIT-STATUS.md for interrupted runs).
 #include <chrono>
 #include <iostream>
 #include <memory>
@@ -7,6 +8,8 @@
 #include "codecs/registry.h"
 #include "golden_loader.h"
 #include "inprocess_endpoint.h"
+#include "interrupt.h"
+#include "io/output_file.h"
 #include "options.h"
 #include "random_cases.h"
 #include "report.h"
@@ -44,11 +47,18 @@ std::string repro_line(const Options& o, const Target& t, const Case& c) {
 }  // namespace
 
 int run(const Options& o) {
+    // A report that cannot be written is known now, not after the run.
+    if (o.junit)
+        if (auto error = io::check_output_path(*o.junit)) return cannot_run("--junit: cannot write " + *error);
+    if (o.json)
+        if (auto error = io::check_output_path(*o.json)) return cannot_run("--json: cannot write " + *error);
+    install_interrupt_handlers();
+
     // --- the cases
     std::vector<Case> cases;
     std::vector<std::string> notes;
     if (!o.no_golden) {
-        auto golden = load_golden(o.vectors);
+        auto golden = load_golden(o.vectors, o.any_protocol);
         if (auto* error = std::get_if<std::string>(&golden)) return cannot_run(*error);
         auto& set = std::get<GoldenSet>(golden);
         cases = std::move(set.cases);
@@ -105,7 +115,9 @@ int run(const Options& o) {
     std::vector<RunReport> runs;
     bool could_not_run = false;
     for (auto& target : targets) {
+        if (interrupted_by()) break;
         if (auto error = target.endpoint->start()) {
+            if (interrupted_by()) break;
             cannot_run(target.label + ": " + *error);
             could_not_run = true;
             break;
@@ -120,6 +132,7 @@ int run(const Options& o) {
         auto last_progress = started;
         int failed = 0;
         for (std::size_t i = 0; i < selected.size(); ++i) {
+            if (interrupted_by()) break;
             const Case& c = *selected[i];
             CaseRecord record;
             record.c = &c;
@@ -130,6 +143,7 @@ int run(const Options& o) {
                 const auto t0 = Clock::now();
                 record.result = run_case(*target.endpoint, c);
                 record.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+                if (interrupted_by()) break;  // cut short: neither passed nor failed, so not reported
             }
             failed += record.result.status == Status::failed;
             report.records.push_back(std::move(record));
@@ -140,8 +154,9 @@ int run(const Options& o) {
             }
         }
         target.endpoint->finish();
+        report.interrupted = interrupted_by() != 0;
         if (!o.quiet)
-            std::cerr << "qemud-conform: " << report.implementation << ": " << selected.size() << " cases in "
+            std::cerr << "qemud-conform: " << report.implementation << ": " << report.records.size() << " cases in "
                       << std::chrono::duration<double>(Clock::now() - started).count() << " s, " << failed
                       << " failed\n";
         report.stale_disabled = stale_globs(disabled);
@@ -149,6 +164,15 @@ int run(const Options& o) {
     }
 
     // --- verdict
+    const int signal = interrupted_by();
+    if (signal && runs.empty() && !targets.empty()) {
+        // Interrupted before the first case: the reports still say so.
+        RunReport report;
+        report.implementation = targets.front().label;
+        report.notes = notes;
+        report.interrupted = true;
+        runs.push_back(std::move(report));
+    }
     int exit_code = could_not_run ? 2 : 0;
     for (auto& report : runs) {
         const bool none = report.executed_none();
@@ -156,7 +180,9 @@ int run(const Options& o) {
             for (auto& r : report.records)
                 if (r.result.status == Status::skipped) r.result = {Status::failed, "skipped under --require-all: " + r.result.reason};
         print_summary(std::cout, report, o.max_failures);
-        if (none) {
+        if (none && signal) {
+            // Interrupted before any case ran: nothing to judge.
+        } else if (none) {
             std::cout << "qemud-conform: " << report.implementation
                       << ": no case was executed (every case skipped: unsupported kinds or ops, or disabled); "
                          "this is not a pass\n";
@@ -166,13 +192,21 @@ int run(const Options& o) {
             exit_code = 1;
         }
         std::cout << "qemud-conform: " << report.implementation << ": "
-                  << (none ? "NOT RUN" : report.failures() ? "FAIL" : "PASS") << "\n\n";
+                  << (report.interrupted ? "INTERRUPTED" : none ? "NOT RUN" : report.failures() ? "FAIL" : "PASS")
+                  << "\n\n";
     }
+    // An interrupted run exits as the signal would have (130, 143), after
+    // its reports: the cases that finished are not lost.
+    if (signal) {
+        exit_code = 128 + signal;
+        std::cerr << "qemud-conform: interrupted by signal " << signal << "; reports hold the cases that finished\n";
+    }
+    const Verdict verdict{exit_code, signal};
     if (o.junit) {
-        if (auto error = write_junit(*o.junit, runs); !error.empty()) return cannot_run(error);
+        if (auto error = write_junit(*o.junit, runs, verdict); !error.empty()) return cannot_run(error);
     }
     if (o.json) {
-        if (auto error = write_json(*o.json, runs, exit_code); !error.empty()) return cannot_run(error);
+        if (auto error = write_json(*o.json, runs, verdict); !error.empty()) return cannot_run(error);
     }
     return exit_code;
 }

@@ -1,0 +1,40 @@
+#include "interrupt.h"
+
+#include <csignal>
+#include <unistd.h>
+
+namespace qemud::conform {
+
+namespace {
+
+// Only async-signal-safe operations below: lock-free atomics, kill, _exit.
+volatile std::sig_atomic_t first_signal = 0;
+volatile std::sig_atomic_t child_group = 0;
+
+void on_signal(int signal) {
+    const pid_t group = static_cast<pid_t>(child_group);
+    if (group > 0) ::kill(-group, SIGKILL);
+    if (first_signal != 0) ::_exit(128 + signal);  // the second signal: at once
+    first_signal = signal;
+}
+
+}  // namespace
+
+void install_interrupt_handlers() {
+    struct sigaction action {};
+    action.sa_handler = on_signal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = 0;  // no SA_RESTART: waits return EINTR and look at the flag
+    ::sigaction(SIGINT, &action, nullptr);
+    ::sigaction(SIGTERM, &action, nullptr);
+}
+
+int interrupted_by() { return first_signal; }
+
+void set_child_group(pid_t group) { child_group = group; }
+
+void clear_child_group(pid_t group) {
+    if (child_group == group) child_group = 0;
+}
+
+}  // namespace qemud::conform
