@@ -1,6 +1,29 @@
 #include "ast.h"
 
+#include <cstdint>
+#include <mutex>
+#include <sys/mman.h>
+#include <unordered_set>
+
 namespace qemud::xdr {
+
+void advise_huge_pages(const void* data, std::size_t bytes) {
+#ifdef MADV_HUGEPAGE
+    constexpr std::uintptr_t huge = 2u << 20;
+    const auto start = (reinterpret_cast<std::uintptr_t>(data) + huge - 1) & ~(huge - 1);
+    const auto end = (reinterpret_cast<std::uintptr_t>(data) + bytes) & ~(huge - 1);
+    if (end > start) ::madvise(reinterpret_cast<void*>(start), end - start, MADV_HUGEPAGE);
+#else
+    (void)data, (void)bytes;
+#endif
+}
+
+std::string_view intern_file_name(const std::string& name) {
+    static std::mutex mutex;
+    static std::unordered_set<std::string> names;  // node-based: views stay valid as it grows
+    const std::lock_guard<std::mutex> lock(mutex);
+    return *names.insert(name).first;
+}
 
 namespace {
 std::string name_of(const Definition& definition) {
@@ -69,9 +92,17 @@ const Definition* Specification::indexed(const std::string& name) const {
     return it == index_.end() ? nullptr : &definitions[it->second];
 }
 
+std::optional<std::size_t> Specification::definition_index(const std::string& name) const {
+    if (indexed_count_ != definitions.size()) return std::nullopt;
+    const auto it = index_.find(name);
+    if (it == index_.end()) return std::nullopt;
+    return it->second;
+}
+
 void Specification::build_index() {
     index_.clear();
     enum_items_.clear();
+    index_.reserve(definitions.size());
     for (std::size_t i = 0; i < definitions.size(); ++i) {
         const std::string name = name_of(definitions[i]);
         if (!name.empty()) index_.emplace(name, i);  // the first definition wins, as the scan finds it
