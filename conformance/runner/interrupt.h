@@ -8,6 +8,7 @@
 // once with that status, writing nothing more.
 #pragma once
 
+#include <string>
 #include <sys/types.h>
 
 namespace qemud::conform {
@@ -24,5 +25,10 @@ int interrupted_by();
 // by ShimProcess around the shim's life.
 void set_child_group(pid_t group);
 void clear_child_group(pid_t group);
+
+// remove_on_second_signal names a temporary report file that the second
+// signal unlinks before exiting at once, so no temporary is left behind
+// (at most four; empty paths are ignored).
+void remove_on_second_signal(const std::string& path);
 
 }  // namespace qemud::conform

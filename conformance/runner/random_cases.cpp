@@ -223,13 +223,30 @@ std::vector<FieldSpan> payload_layout(const ArmInfo& arm, bool message) {
     return out;
 }
 
-std::vector<Case> random_cases(std::uint64_t seed, std::size_t count) {
-    const auto arms = ProtocolInfo::get().all_arms();
+namespace {
+// arm_list is all_arms() once: it is asked for every case.
+const std::vector<ArmInfo>& arm_list() {
+    static const std::vector<ArmInfo> arms = ProtocolInfo::get().all_arms();
+    return arms;
+}
+}  // namespace
+
+std::string random_case_name(std::size_t i) {
+    const auto& arms = arm_list();
+    const std::size_t entries = arms.size() + 1;  // every arm, then a bare header
+    const std::size_t entry = i % entries;
+    const bool message = (i / entries) % 2 == 1;
+    if (entry == arms.size()) return "random/header/header/" + std::to_string(i);
+    const ArmInfo& arm = arms[entry];
+    const Kind kind = message ? message_kind(arm.direction) : payload_kind(arm.direction);
+    return "random/" + std::string(to_string(kind)) + "/" + arm.name + "/" + std::to_string(i);
+}
+
+Case random_case(std::uint64_t seed, std::size_t i) {
+    const auto& arms = arm_list();
     const std::size_t entries = arms.size() + 1;  // every arm, then a bare header
     const Codec& reference = reference_codec();
-    std::vector<Case> out;
-    out.reserve(count);
-    for (std::size_t i = 0; i < count; ++i) {
+    {
         ValueDrawer draw(splitmix64(seed ^ splitmix64(i)));
         const std::size_t entry = i % entries;
         const bool message = (i / entries) % 2 == 1;
@@ -255,9 +272,8 @@ std::vector<Case> random_cases(std::uint64_t seed, std::size_t count) {
         else
             c.comment = "internal: the reference (" + std::string(reference.name()) + ") refused the drawn value: " +
                         (wire.failed() ? wire.error().to_string() : wire.unsupported_reason().what);
-        out.push_back(std::move(c));
+        return c;
     }
-    return out;
 }
 
 }  // namespace qemud::conform

@@ -46,6 +46,9 @@ public:
     void abandon();
 
     const std::string& path() const { return path_; }
+    // temporary is the file being written ("" when none), e.g. for a signal
+    // handler that must remove it before exiting at once.
+    const std::string& temporary() const { return temporary_; }
 
 private:
     std::string path_;

@@ -161,10 +161,15 @@ def limit_file_size(size):
 
 def reports_unwritable(runner, tmp):
     problems = []
-    proc = run([runner, "--impl", "cxx", "--vectors", MINI, "--any-protocol", "-q", "--junit", "/dev/full"])
-    problems += one_line_status_2(proc, "--junit /dev/full", r"/dev/full")
-    if not stat.S_ISCHR(os.stat("/dev/full").st_mode):
-        problems.append("/dev/full is no longer a device")
+    # A FIFO stands for a device (never /dev/full itself: a broken runner
+    # would replace a device of the machine).
+    device = os.path.join(tmp, "device")
+    os.mkfifo(device)
+    proc = run([runner, "--impl", "cxx", "--vectors", MINI, "--any-protocol", "-q", "--junit", device], timeout=30)
+    problems += one_line_status_2(proc, "--junit FIFO", re.escape(device) + r": not a regular file")
+    if not stat.S_ISFIFO(os.stat(device).st_mode):
+        problems.append("the FIFO was replaced")
+    os.unlink(device)
     # A 2 KiB file-size limit: the write fails halfway; the old file stays.
     for option in ("--junit", "--json"):
         path = os.path.join(tmp, "report")
@@ -362,6 +367,9 @@ def interrupt_shim(runner, tmp, twice=False):
         os.kill(pid, signal.SIGKILL)
     if survivors:
         problems.append("processes of the shim survived: %s" % survivors)
+    temporaries = [n for n in os.listdir(tmp) if ".tmp" in n]
+    if temporaries:
+        problems.append("temporaries left behind: %s" % temporaries)
     if not twice:
         found = interrupted_reports(junit, report, signal.SIGTERM)
         if isinstance(found, list):
@@ -403,7 +411,32 @@ def interrupt_inprocess(runner, tmp):
     return problems + (found if isinstance(found, list) else found[0])
 
 
+def peak_rss_kb(cmd):
+    """Peak RSS of cmd, measured in a fresh interpreter whose only child it is."""
+    probe = ("import resource, subprocess, sys\n"
+             "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True)\n"
+             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n")
+    proc = run([sys.executable, "-c", probe] + cmd, timeout=300)
+    return int(proc.stdout.strip()) if proc.returncode == 0 else None
+
+
+def memory_bounded(runner, tmp):
+    # Cases are drawn, run and written one at a time: ten times the cases
+    # must not take much more memory (it took about 9 KB per case before).
+    sizes = {}
+    for n in (2000, 20000):
+        sizes[n] = peak_rss_kb([runner, "--impl", "cxx", "--no-golden", "--random", str(n), "-q",
+                                "--junit", os.path.join(tmp, "j.xml"), "--json", os.path.join(tmp, "r.json")])
+        if sizes[n] is None:
+            return ["--random %d did not pass" % n]
+    print("peak RSS: --random 2000: %d KB, --random 20000: %d KB" % (sizes[2000], sizes[20000]))
+    if sizes[20000] > sizes[2000] + 20 * 1024:
+        return ["peak RSS grows with --random: %d KB for 2000 cases, %d KB for 20000" % (sizes[2000], sizes[20000])]
+    return []
+
+
 CUSTOM = {
+    "memory_bounded": memory_bounded,
     "reports_unwritable": reports_unwritable,
     "report_path_first": report_path_first,
     "bad_numbers": bad_numbers,
