@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # fuzz_campaign.sh: one command for a fuzzing campaign on this machine.
 #
-#   ci/fuzz_campaign.sh [-t SECONDS] [-j JOBS] [--no-coverage] [--no-merge|--minimize-corpus] [target...]
+#   ci/fuzz_campaign.sh [-t SECONDS] [-j JOBS] [--no-build] [--no-coverage] [--no-merge|--minimize-corpus] [target...]
 #
 # For each target (default: all five), in turn: runs the libFuzzer binary of
 # the clang-fuzz preset (ASan + UBSan) on JOBS cores (-fork, default nproc)
@@ -15,7 +15,10 @@
 # every corpus and writes a source coverage report of the decoders
 # (reference/: HTML and a text summary). Prints a summary at the end.
 # Everything goes to build-fuzz/campaign/<date>/; exit 1 if anything was
-# found, 0 otherwise. The environment reaches the targets: e.g.
+# found, 2 if a fuzzer failed without a finding (it could not start, or
+# died; the summary names the target), 0 otherwise. --no-build uses the
+# binaries already in the build directory (QEMUD_FUZZ_BUILD_DIR, default
+# build-fuzz). The environment reaches the targets: e.g.
 # QEMUD_CXX_SIMD=portable (or sse2, avx2) fuzzes the cxx runtime's other
 # element kernels, QEMUD_FUZZ_CODECS=rpcgen,cxx a subset of implementations.
 set -euo pipefail
@@ -24,30 +27,36 @@ seconds=600
 jobs=$(nproc)
 coverage=1
 minimize_corpus=0
+build_first=1
 targets=()
 while [ $# -gt 0 ]; do
   case "$1" in
     -t) seconds=$2; shift 2 ;;
     -j) jobs=$2; shift 2 ;;
     --no-coverage) coverage=0; shift ;;
+    --no-build) build_first=0; shift ;;
     --minimize-corpus) minimize_corpus=1; shift ;;
     --no-merge) minimize_corpus=-1; shift ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    -*) echo "fuzz_campaign: unknown option $1 (see --help)" >&2; exit 2 ;;
     *) targets+=("$1"); shift ;;
   esac
 done
 [ ${#targets[@]} -gt 0 ] || targets=(header_fuzzer client_payload_fuzzer server_payload_fuzzer client_stream_fuzzer server_stream_fuzzer)
 tool() { command -v "$1" || command -v "$1-14" || { echo "fuzz_campaign: $1 not found" >&2; exit 2; }; }
 
-build=build-fuzz
+build=${QEMUD_FUZZ_BUILD_DIR:-build-fuzz}
 out=$build/campaign/$(date +%Y%m%d-%H%M%S)
 mkdir -p "$out"
 echo "fuzz_campaign: ${targets[*]}, ${seconds}s each on $jobs jobs; output in $out"
-cmake --preset clang-fuzz >/dev/null
-cmake --build "$build" --target "${targets[@]}" -- -j"$(nproc)" | tail -n 1
+if [ "$build_first" -eq 1 ]; then
+  cmake --preset clang-fuzz >/dev/null
+  cmake --build "$build" --target "${targets[@]}" -- -j"$(nproc)" | tail -n 1
+fi
 
 summary=()
 found=0
+broken=0
 for t in "${targets[@]}"; do
   bin=$build/fuzz/$t
   dir=$out/$t
@@ -62,8 +71,17 @@ for t in "${targets[@]}"; do
     "$dir/new" "corpus/$t" 2>&1 | tee "$dir/fuzz.log" |
     awk -v t="$t" '/^#[0-9]+: cov:/ { match($0, /time: [0-9]+/); s = substr($0, RSTART + 6, RLENGTH - 6);
                                       match($0, /crash: [0-9\/]+/); c = substr($0, RSTART, RLENGTH);
-                                      if (s - last >= 10 || c != lastc) { print "  " t " " $0; last = s; lastc = c; fflush() }  }' || true
+                                      if (s - last >= 10 || c != lastc) { print "  " t " " $0; last = s; lastc = c; fflush() }  }' &&
+    status=0 || status=${PIPESTATUS[0]}
   last=$(grep -E '^#[0-9]+: cov:' "$dir/fuzz.log" | tail -n 1 || true)
+  # A fuzzer that failed with nothing in crashes/ did not fuzz (it could
+  # not start, or died outside an input): that is no pass.
+  if [ "$status" -ne 0 ] && ! compgen -G "$dir/crashes/*" >/dev/null; then
+    echo "fuzz_campaign: $t: the fuzzer exited with status $status and no finding; see $dir/fuzz.log" >&2
+    summary+=("  $t: FUZZER FAILED (exit $status, no finding); see $dir/fuzz.log")
+    broken=1
+    continue
+  fi
 
   # Merge what adds coverage into the committed corpus.
   before=$(find "corpus/$t" -type f | wc -l)
@@ -153,4 +171,5 @@ fi
 
 echo "== fuzz_campaign summary ($out)"
 printf '%s\n' "${summary[@]}"
+[ "$broken" -eq 0 ] || exit 2
 exit "$found"

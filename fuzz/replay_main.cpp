@@ -9,10 +9,15 @@
 //                              mutator and crossover per input (seeded, so
 //                              the same inputs every time)
 //
+// libFuzzer's own flags (-name=value, e.g. -runs=0) are accepted and
+// ignored, so the same command lines work under both drivers; anything else
+// that starts with '-' is refused with the usage, never taken as "replay the
+// whole corpus".
+//
 // A finding aborts inside LLVMFuzzerTestOneInput, as under libFuzzer, after
-// the input's path is printed. Exit status 0 when every input ran, 2 when
-// there was nothing to run (a missing or empty corpus is an error, not a
-// pass).
+// the input's path is printed. Exit status 0 when every input ran (and for
+// --help), 2 for an unknown flag or a bad --mutations count, and when there
+// was nothing to run (a missing or empty corpus is an error, not a pass).
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
@@ -60,6 +65,24 @@ extern "C" std::size_t LLVMFuzzerMutate(std::uint8_t* data, std::size_t size, st
 
 namespace {
 
+void usage(std::FILE* out, const char* program) {
+    std::fprintf(out,
+                 "usage: %s [--mutations N] [FILE|DIR...]\n"
+                 "  replays the target over FILEs and every file under DIRs (default: its committed corpus);\n"
+                 "  --mutations N also runs N seeded outputs of the custom mutator per input.\n"
+                 "  libFuzzer flags (-name=value) are accepted and ignored.\n"
+                 "exit status: 0 every input ran, 2 bad arguments or nothing to run; a finding aborts.\n",
+                 program);
+}
+
+// libfuzzer_flag: "-name=value" with a lowercase name, as libFuzzer spells its flags.
+bool libfuzzer_flag(const char* arg) {
+    if (arg[0] != '-' || arg[1] == '-' || arg[1] == '\0') return false;
+    const char* p = arg + 1;
+    while ((*p >= 'a' && *p <= 'z') || *p == '_') ++p;
+    return *p == '=' && p > arg + 1;
+}
+
 std::vector<std::uint8_t> read_file(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
@@ -79,10 +102,25 @@ int main(int argc, char** argv) {
     long mutations = 0;
     std::vector<std::filesystem::path> roots;
     for (int i = 1; i < argc; ++i) {
-        if (std::strcmp(argv[i], "--mutations") == 0 && i + 1 < argc) {
-            mutations = std::strtol(argv[++i], nullptr, 10);
-        } else if (argv[i][0] == '-') {
+        if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0 ||
+            std::strcmp(argv[i], "-help=1") == 0) {
+            usage(stdout, argv[0]);
+            return 0;
+        }
+        if (std::strcmp(argv[i], "--mutations") == 0) {
+            char* end = nullptr;
+            mutations = i + 1 < argc ? std::strtol(argv[++i], &end, 10) : -1;
+            if (!end || *end != '\0' || end == argv[i] || mutations < 0) {
+                std::fprintf(stderr, "replay: --mutations needs a non-negative integer\n");
+                usage(stderr, argv[0]);
+                return 2;
+            }
+        } else if (libfuzzer_flag(argv[i])) {
             continue;  // libFuzzer flags (-runs=, -timeout=, ...) are accepted and ignored
+        } else if (argv[i][0] == '-') {
+            std::fprintf(stderr, "replay: unknown flag %s\n", argv[i]);
+            usage(stderr, argv[0]);
+            return 2;
         } else {
             roots.emplace_back(argv[i]);
         }

@@ -1,9 +1,12 @@
 #include "golden_loader.h"
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <set>
 
+#include "codecs/registry.h"
+#include "io/json_input.h"
+#include "protocol_info/protocol_info.h"
+#include "protocol_info/sha256.h"
 #include "text_util.h"
 
 namespace qemud::conform {
@@ -70,6 +73,17 @@ Case read_test(const Json& t, Kind kind, Framing framing, const std::string& arm
     if (c.expect != Expectation::invalid && !c.value) throw Malformed{where + ": a " +
                                                                       std::string(to_string(c.expect)) +
                                                                       " vector needs a value"};
+    // A value of the wrong shape (a string for an integer, a missing
+    // member) is the file's fault: the reference must be able to encode
+    // every valid or acceptable value, or the case would blame the
+    // implementation under test.
+    if (c.value && c.expect != Expectation::invalid) {
+        const auto encoded = reference_codec().encode(kind, *c.value, framing);
+        if (encoded.failed() && encoded.error().flag == "value")
+            throw Malformed{where + ": member value" +
+                            (encoded.error().path.empty() ? "" : "." + encoded.error().path) +
+                            " does not fit protocol.x: " + excerpt(encoded.error().message, 200)};
+    }
     if (t.contains("canonicalWire")) c.canonical_wire = hex_member(t, "canonicalWire", where);
     if (t.contains("layout")) {
         if (!t["layout"].is_array()) throw Malformed{where + ": layout is not an array"};
@@ -83,12 +97,11 @@ Case read_test(const Json& t, Kind kind, Framing framing, const std::string& arm
     return c;
 }
 
-void load_file(const std::filesystem::path& path, Kind kind, Framing framing, GoldenSet& out) {
+void load_file(const std::filesystem::path& path, Kind kind, Framing framing, bool any_protocol, GoldenSet& out) {
     const std::string file = path.string();
-    std::ifstream in(path);
-    if (!in) throw Malformed{"golden vectors missing: cannot open " + file};
-    Json doc = Json::parse(in, nullptr, false);
-    if (doc.is_discarded()) throw Malformed{file + ": not valid JSON"};
+    auto read = io::read_json(file);
+    if (auto* error = std::get_if<std::string>(&read)) throw Malformed{"golden vectors: " + *error};
+    const Json doc = std::move(std::get<Json>(read));
     const Json& k = member(doc, "kind", file);
     if (k != std::string(to_string(kind)))
         throw Malformed{file + ": kind is " + excerpt(k.dump(), 40) + ", expected \"" + std::string(to_string(kind)) +
@@ -101,9 +114,21 @@ void load_file(const std::filesystem::path& path, Kind kind, Framing framing, Go
                             (doc.contains("framing") ? excerpt(doc["framing"].dump(), 40) : std::string("missing")) +
                             ", expected \"" + want + "\""};
     }
+    // Vectors made from another protocol.x test another protocol.
+    static const std::string build_sha = sha256_hex(ProtocolInfo::get().source_text());
+    const Json& sha = member(doc, "protocolSha256", file);
+    const std::string file_sha = sha.is_string() ? sha.get<std::string>() : excerpt(sha.dump(), 80);
+    if (file_sha != build_sha) {
+        if (!any_protocol)
+            throw Malformed{file + ": protocolSha256 is " + file_sha + " but this build's protocol.x is " + build_sha +
+                            " (vectors of another protocol; regenerate them, or run them anyway with --any-protocol)"};
+        out.notes.push_back("--any-protocol: " + file + " has protocolSha256 " + file_sha + ", not this build's " +
+                            build_sha);
+    }
     const Json& groups = member(doc, "testGroups", file);
     if (!groups.is_array()) throw Malformed{file + ": testGroups is not an array"};
     std::size_t count = 0;
+    std::set<std::string> names;
     for (const auto& g : groups) {
         std::string arm;
         if (g.is_object() && g.contains("arm")) {
@@ -113,7 +138,11 @@ void load_file(const std::filesystem::path& path, Kind kind, Framing framing, Go
         const Json& tests = member(g, "tests", file);
         if (!tests.is_array()) throw Malformed{file + ": a group's tests is not an array"};
         for (const auto& t : tests) {
-            out.cases.push_back(read_test(t, kind, framing, arm, file));
+            Case c = read_test(t, kind, framing, arm, file);
+            if (!names.insert(c.name).second)
+                throw Malformed{file + ": tcId " + c.name.substr(c.name.rfind("tc") + 2) +
+                                " appears twice (tcIds must be unique within a file)"};
+            out.cases.push_back(std::move(c));
             ++count;
         }
     }
@@ -131,16 +160,16 @@ std::string golden_file(Kind kind, Framing framing) {
     return is_framed(kind) && framing != Framing::seed ? std::string(to_string(framing)) + "/" + name : name;
 }
 
-std::variant<GoldenSet, std::string> load_golden(const std::string& dir, Framing framing) {
+std::variant<GoldenSet, std::string> load_golden(const std::string& dir, Framing framing, bool any_protocol) {
     GoldenSet set;
     try {
         if (!std::filesystem::is_directory(dir)) return "golden vectors missing: " + dir + " is not a directory";
         for (Kind kind : all_kinds)
-            load_file(std::filesystem::path(dir) / golden_file(kind, framing), kind, framing, set);
+            load_file(std::filesystem::path(dir) / golden_file(kind, framing), kind, framing, any_protocol, set);
     } catch (const Malformed& m) {
         return m.why;
     } catch (const std::exception& e) {
-        return std::string("golden vectors malformed: ") + e.what();
+        return "golden vectors in " + dir + " malformed: " + e.what();
     }
     return set;
 }

@@ -5,8 +5,13 @@
 // the payload kinds are the same files in every profile.
 //
 // A missing or malformed file is an error of the run, not of a case: the
-// loader returns one line naming the file (and the tcId) and the runner
-// exits 2.
+// loader returns one line naming the file (and the line and column of a
+// JSON syntax error, or the tcId and member of a bad test) and the runner
+// exits 2. So is a duplicate tcId, and a value that does not fit protocol.x
+// (the reference implementation cannot encode it: the vector is wrong, not
+// the implementation under test). Files whose protocolSha256 is not this
+// build's protocol.x are refused unless any_protocol is set; then a note
+// says so.
 #pragma once
 
 #include <string>
@@ -24,7 +29,9 @@ struct GoldenSet {
 
 // load_golden returns the cases of every kind's file in dir for the framing
 // profile, or an error. A framed file must say its profile ("framing").
-std::variant<GoldenSet, std::string> load_golden(const std::string& dir, Framing framing = Framing::seed);
+// any_protocol: vectors of another protocol.x are run, not refused.
+std::variant<GoldenSet, std::string> load_golden(const std::string& dir, Framing framing = Framing::seed,
+                                                 bool any_protocol = false);
 
 // golden_file is where a kind's vectors of a profile live, relative to the
 // golden directory: "client_test.json", "libvirt-0.3/header_test.json".

@@ -1,7 +1,14 @@
 // junit_report.cpp: JUnit XML, one <testsuite> per implementation and one
 // <testcase> per case, for CI dashboards.
+//
+// A <testsuite>'s counts come before its cases, and are known only when the
+// run ends, so each run's cases go to an unnamed scratch file (tmpfile(3),
+// gone when closed) and are copied after the <testsuite> line: memory stays
+// bounded however many cases there are.
+#include <cerrno>
 #include <cstdio>
-#include <fstream>
+#include <cstring>
+#include <sstream>
 
 #include "report.h"
 
@@ -32,49 +39,122 @@ std::string xml_escape(const std::string& text) {
     return out;
 }
 
+std::string seconds_text(double seconds) {
+    char time[32];
+    std::snprintf(time, sizeof time, "%.3f", seconds);
+    return time;
+}
+
+class JunitReport : public ReportWriter {
+public:
+    explicit JunitReport(const std::string& path) : out_(path) {}
+    ~JunitReport() override {
+        if (scratch_) std::fclose(scratch_);
+    }
+
+    std::optional<std::string> open() override {
+        if (auto error = out_.open()) return "--junit: cannot write " + *error;
+        out_.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"qemud-conform\">\n");
+        return std::nullopt;
+    }
+    void begin_run(const RunReport& run) override {
+        flush_run(Verdict{});  // a run followed by another was not interrupted
+        implementation_ = run.implementation;
+        scratch_ = std::tmpfile();
+        if (!scratch_) scratch_failed();
+        seconds_ = 0;
+    }
+    void add_case(const Case& c, const CaseResult& result, const std::string& repro, double seconds) override {
+        seconds_ += seconds;
+        std::ostringstream out;
+        out << "    <testcase classname=\"" << xml_escape(implementation_ + "." + c.message_type) << "\" name=\""
+            << xml_escape(c.name) << "\" time=\"" << seconds_text(seconds) << "\"";
+        switch (result.status) {
+            case Status::passed: out << "/>\n"; break;
+            case Status::failed:
+                out << ">\n      <failure message=\"" << xml_escape(result.reason) << "\">"
+                    << xml_escape(result.reason + "\nrerun: " + repro) << "</failure>\n    </testcase>\n";
+                break;
+            case Status::skipped:
+                out << ">\n      <skipped message=\"" << xml_escape(result.reason) << "\"/>\n    </testcase>\n";
+                break;
+            case Status::accepted:
+            case Status::rejected:
+                out << ">\n      <system-out>acceptable vector " << to_string(result.status) << ": "
+                    << xml_escape(result.reason) << "</system-out>\n    </testcase>\n";
+                break;
+        }
+        const std::string text = out.str();
+        if (scratch_ && std::fwrite(text.data(), 1, text.size(), scratch_) != text.size()) scratch_failed();
+    }
+    void end_run(const RunReport& run) override {
+        const Tally& t = run.all;
+        std::ostringstream head;
+        head << "  <testsuite name=\"qemud-conform." << xml_escape(run.implementation) << "\" tests=\"" << t.total()
+             << "\" failures=\"" << t.failed << "\" errors=\"0\" skipped=\"" << t.skipped << "\" time=\""
+             << seconds_text(seconds_) << "\">\n";
+        // JUnit has no attribute for an interrupted run; a property is what
+        // dashboards show. Notes (e.g. --any-protocol) go the same way.
+        head << "    <properties>\n      <property name=\"interrupted\" value=\""
+             << (run.interrupted ? "true" : "false") << "\"/>\n";
+        for (const auto& note : run.notes)
+            head << "      <property name=\"note\" value=\"" << xml_escape(note) << "\"/>\n";
+        pending_head_ = head.str();
+        pending_run_ = true;
+    }
+    std::optional<std::string> finish(const Verdict& verdict) override {
+        flush_run(verdict);
+        out_.append("</testsuites>\n");
+        if (!error_.empty()) {
+            out_.abandon();
+            return error_;
+        }
+        if (auto error = out_.commit()) return "--junit: cannot write " + *error;
+        return std::nullopt;
+    }
+    const std::string& temporary() const override { return out_.temporary(); }
+
+private:
+    // flush_run writes the finished run: its head, the signal (known only
+    // at the end), then the cases from the scratch file.
+    void flush_run(const Verdict& verdict) {
+        if (!pending_run_) return;
+        pending_run_ = false;
+        out_.append(pending_head_);
+        if (verdict.signal)
+            out_.append("      <property name=\"signal\" value=\"" + std::to_string(verdict.signal) + "\"/>\n");
+        out_.append("    </properties>\n");
+        if (scratch_) {
+            if (std::fflush(scratch_) != 0) scratch_failed();
+            std::rewind(scratch_);
+            char buf[65536];
+            std::size_t n;
+            while ((n = std::fread(buf, 1, sizeof buf, scratch_)) > 0) out_.append(std::string_view(buf, n));
+            if (std::ferror(scratch_)) scratch_failed();
+            std::fclose(scratch_);
+            scratch_ = nullptr;
+        }
+        out_.append("  </testsuite>\n");
+    }
+
+    void scratch_failed() {
+        if (error_.empty())
+            error_ = "--junit: cannot write " + out_.path() + ": its scratch file failed: " + std::strerror(errno);
+    }
+
+    io::OutputFile out_;
+    std::string implementation_;
+    std::FILE* scratch_ = nullptr;
+    double seconds_ = 0;
+    std::string pending_head_;
+    bool pending_run_ = false;
+    std::string error_;
+};
+
 }  // namespace
 
-std::string write_junit(const std::string& path, const std::vector<RunReport>& runs) {
-    std::ofstream out(path);
-    if (!out) return "--junit: cannot write " + path;
-    out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"qemud-conform\">\n";
-    for (const auto& run : runs) {
-        int failures = 0, skipped = 0;
-        double seconds = 0;
-        for (const auto& r : run.records) {
-            failures += r.result.status == Status::failed;
-            skipped += r.result.status == Status::skipped;
-            seconds += r.seconds;
-        }
-        char time[32];
-        std::snprintf(time, sizeof time, "%.3f", seconds);
-        out << "  <testsuite name=\"qemud-conform." << xml_escape(run.implementation) << "\" tests=\""
-            << run.records.size() << "\" failures=\"" << failures << "\" errors=\"0\" skipped=\"" << skipped
-            << "\" time=\"" << time << "\">\n";
-        for (const auto& r : run.records) {
-            std::snprintf(time, sizeof time, "%.3f", r.seconds);
-            out << "    <testcase classname=\"" << xml_escape(run.implementation + "." + r.c->message_type)
-                << "\" name=\"" << xml_escape(r.c->name) << "\" time=\"" << time << "\"";
-            switch (r.result.status) {
-                case Status::passed: out << "/>\n"; break;
-                case Status::failed:
-                    out << ">\n      <failure message=\"" << xml_escape(r.result.reason) << "\">"
-                        << xml_escape(r.result.reason + "\nrerun: " + r.repro) << "</failure>\n    </testcase>\n";
-                    break;
-                case Status::skipped:
-                    out << ">\n      <skipped message=\"" << xml_escape(r.result.reason) << "\"/>\n    </testcase>\n";
-                    break;
-                case Status::accepted:
-                case Status::rejected:
-                    out << ">\n      <system-out>acceptable vector " << to_string(r.result.status) << ": "
-                        << xml_escape(r.result.reason) << "</system-out>\n    </testcase>\n";
-                    break;
-            }
-        }
-        out << "  </testsuite>\n";
-    }
-    out << "</testsuites>\n";
-    return out ? "" : "--junit: cannot write " + path;
+std::unique_ptr<ReportWriter> make_junit_report(const std::string& path) {
+    return std::make_unique<JunitReport>(path);
 }
 
 }  // namespace qemud::conform

@@ -1,8 +1,11 @@
 // main.cpp: qemud-conform's command line (spec: docs/SHIM-CONTRACT.md).
 // Parsing only; run.cpp does the work.
+#include <charconv>
 #include <csignal>
+#include <cstdint>
 #include <exception>
 #include <iostream>
+#include <limits>
 
 #include <CLI/CLI.hpp>
 
@@ -11,6 +14,26 @@
 #ifndef QEMUD_GOLDEN_DIR
 #define QEMUD_GOLDEN_DIR "golden"
 #endif
+
+namespace {
+
+// whole_number accepts digits only, up to max: CLI11 would otherwise read
+// "-5" into an unsigned option as 2^64-5. The message becomes
+// "--random: must be a non-negative integer".
+CLI::Validator whole_number(std::uint64_t min, std::uint64_t max) {
+    const std::string what = min > 0 ? "must be a positive integer" : "must be a non-negative integer";
+    return CLI::Validator(
+        [=](std::string& text) -> std::string {
+            std::uint64_t n = 0;
+            const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+            if (text.empty() || ec != std::errc() || end != text.data() + text.size() || n < min || n > max)
+                return what + " (at most " + std::to_string(max) + "), not '" + text + "'";
+            return {};
+        },
+        "INT");
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
     using qemud::conform::Options;
@@ -22,7 +45,8 @@ int main(int argc, char** argv) {
     o.vectors = QEMUD_GOLDEN_DIR;
     CLI::App app{"qemud-conform: checks an implementation of the qemud protocol against the golden vectors and "
                  "randomized differential cases (shim protocol version 1, docs/SHIM-CONTRACT.md).\n"
-                 "Exit status: 0 every required case passed, 1 a case failed, 2 the run could not be made."};
+                 "Exit status: 0 every required case passed, 1 a case failed, 2 the run could not be made, "
+                 "130/143 interrupted by SIGINT/SIGTERM (reports written for the cases that finished)."};
     app.add_option("--shim", o.shim, "shell command starting the shim (run by /bin/sh -c); without it, the "
                                      "in-tree implementations are tested in process");
     app.add_option("--impl", o.impls, "with no --shim: in-tree implementation(s) to test (rpcgen, cxx, dynamic; "
@@ -35,10 +59,12 @@ int main(int argc, char** argv) {
                    "framing profile of the header, client_message and server_message cases: seed (magic, payload "
                    "length) or libvirt-0.3 (total length, program number); default seed")
         ->check(CLI::IsMember({"seed", "libvirt-0.3"}));
-    app.add_option("--random", o.random, "number of seeded random differential cases (default 0)");
-    app.add_option("--seed", o.seed, "seed of the random cases (default 1)");
+    app.add_option("--random", o.random, "number of seeded random differential cases (default 0)")
+        ->check(whole_number(0, std::numeric_limits<std::uint32_t>::max()));
+    app.add_option("--seed", o.seed, "seed of the random cases (default 1)")
+        ->check(whole_number(0, std::numeric_limits<std::uint64_t>::max()));
     auto* timeout = app.add_option("--timeout-ms", o.timeout_ms, "per-request timeout (default 5000)")
-                        ->check(CLI::Range(1, 3600000));
+                        ->check(whole_number(1, 3600000));
     app.add_option("--junit", o.junit, "write JUnit XML here");
     app.add_option("--json", o.json, "write a JSON report here");
     app.add_option("--only", o.only, "run only cases whose name matches this glob (repeatable), e.g. "
@@ -46,7 +72,10 @@ int main(int argc, char** argv) {
     app.add_option("--disabled", o.disabled, "JSON object: case-name glob -> reason; matching cases are skipped "
                                              "with the reason");
     app.add_flag("--require-all", o.require_all, "count every skipped case as failed");
-    app.add_option("--max-failures", o.max_failures, "failures listed in the summary (default 50)");
+    app.add_option("--max-failures", o.max_failures, "failures listed in the summary (default 50)")
+        ->check(whole_number(0, std::numeric_limits<std::uint32_t>::max()));
+    app.add_flag("--any-protocol", o.any_protocol, "run vectors whose protocolSha256 is not this build's protocol.x "
+                                                   "(refused otherwise; the reports then carry a note)");
     app.add_flag("-q,--quiet", o.quiet, "no progress on stderr");
 
     try {

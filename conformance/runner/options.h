@@ -29,6 +29,7 @@ struct Options {
     bool require_all = false;
     std::size_t max_failures = 50;
     bool quiet = false;
+    bool any_protocol = false;  // run vectors whose protocolSha256 is not this build's
 };
 
 // run executes a parsed command line and returns the exit status (0, 1, 2).

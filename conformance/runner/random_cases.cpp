@@ -228,13 +228,33 @@ std::vector<FieldSpan> payload_layout(const ArmInfo& arm, bool message, Framing 
     return out;
 }
 
-std::vector<Case> random_cases(std::uint64_t seed, std::size_t count, Framing framing) {
-    const auto arms = ProtocolInfo::get().all_arms();
+namespace {
+// arm_list is all_arms() once: it is asked for every case.
+const std::vector<ArmInfo>& arm_list() {
+    static const std::vector<ArmInfo> arms = ProtocolInfo::get().all_arms();
+    return arms;
+}
+}  // namespace
+
+std::string random_case_name(std::size_t i, Framing framing) {
+    const auto& arms = arm_list();
+    const std::size_t entries = arms.size() + 1;  // every arm, then a bare header
+    const std::size_t entry = i % entries;
+    const bool message = (i / entries) % 2 == 1;
+    // A framed kind's case outside the seed framing names its profile.
+    const std::string profile = framing != Framing::seed ? std::string(to_string(framing)) + "/" : "";
+    if (entry == arms.size()) return "random/" + profile + "header/header/" + std::to_string(i);
+    const ArmInfo& arm = arms[entry];
+    const Kind kind = message ? message_kind(arm.direction) : payload_kind(arm.direction);
+    return "random/" + (message ? profile : std::string()) + std::string(to_string(kind)) + "/" + arm.name + "/" +
+           std::to_string(i);
+}
+
+Case random_case(std::uint64_t seed, std::size_t i, Framing framing) {
+    const auto& arms = arm_list();
     const std::size_t entries = arms.size() + 1;  // every arm, then a bare header
     const Codec& reference = reference_codec();
-    std::vector<Case> out;
-    out.reserve(count);
-    for (std::size_t i = 0; i < count; ++i) {
+    {
         ValueDrawer draw(splitmix64(seed ^ splitmix64(i)));
         const std::size_t entry = i % entries;
         const bool message = (i / entries) % 2 == 1;
@@ -254,18 +274,15 @@ std::vector<Case> random_cases(std::uint64_t seed, std::size_t count, Framing fr
             c.value = draw.payload(arm);
             c.layout = payload_layout(arm, message, framing);
         }
-        const bool framed = c.kind == Kind::header || is_message(c.kind);
-        const std::string profile = framed && framing != Framing::seed ? std::string(to_string(framing)) + "/" : "";
-        c.name = "random/" + profile + std::string(to_string(c.kind)) + "/" + c.message_type + "/" + std::to_string(i);
+        c.name = random_case_name(i, framing);
         auto wire = reference.encode(c.kind, *c.value, framing);
         if (wire.ok())
             c.wire = value_model::to_hex(wire.value());
         else
             c.comment = "internal: the reference (" + std::string(reference.name()) + ") refused the drawn value: " +
                         (wire.failed() ? wire.error().to_string() : wire.unsupported_reason().what);
-        out.push_back(std::move(c));
+        return c;
     }
-    return out;
 }
 
 }  // namespace qemud::conform

@@ -17,11 +17,14 @@
 
 namespace qemud::conform {
 
-// random_cases returns count cases; a value the reference refuses to encode
-// becomes a case whose wire is empty and whose comment says why (the
-// executor fails it as an internal error).
-// The framed kinds (header, *_message) are framed with `framing`.
-std::vector<Case> random_cases(std::uint64_t seed, std::size_t count, Framing framing = Framing::seed);
+// random_case is case i of any count; the runner draws them one at a time,
+// so its memory does not grow with --random N. A value the reference
+// refuses to encode becomes a case whose wire is empty and whose comment
+// says why (the executor fails it as an internal error). random_case_name
+// is its name, which depends on i (and the framing) alone and costs no
+// drawing. The framed kinds (header, *_message) are framed with `framing`.
+Case random_case(std::uint64_t seed, std::size_t i, Framing framing = Framing::seed);
+std::string random_case_name(std::size_t i, Framing framing = Framing::seed);
 
 // payload_layout lists where each field of an arm sits in a payload or
 // message of that arm (for naming the field at a differing byte).

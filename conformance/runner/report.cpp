@@ -1,142 +1,138 @@
 #include "report.h"
 
-#include <fstream>
 #include <iomanip>
-#include <map>
 
 namespace qemud::conform {
 
-namespace {
-
-struct Tally {
-    int passed = 0, failed = 0, skipped = 0, accepted = 0, rejected = 0;
-    void add(Status s) {
-        switch (s) {
-            case Status::passed: ++passed; break;
-            case Status::failed: ++failed; break;
-            case Status::skipped: ++skipped; break;
-            case Status::accepted: ++accepted; break;
-            case Status::rejected: ++rejected; break;
-        }
+void Tally::add(Status s) {
+    switch (s) {
+        case Status::passed: ++passed; break;
+        case Status::failed: ++failed; break;
+        case Status::skipped: ++skipped; break;
+        case Status::accepted: ++accepted; break;
+        case Status::rejected: ++rejected; break;
     }
-    int total() const { return passed + failed + skipped + accepted + rejected; }
-};
-
-Tally tally(const RunReport& run) {
-    Tally t;
-    for (const auto& r : run.records) t.add(r.result.status);
-    return t;
 }
 
-}  // namespace
-
-bool RunReport::executed_none() const {
-    for (const auto& r : records)
-        if (r.result.status != Status::skipped) return false;
-    return true;
+void RunReport::add(const Case& c, const CaseResult& result, const std::string& repro, std::size_t keep_failures) {
+    all.add(result.status);
+    auto [it, fresh] = by_type.try_emplace(c.message_type);
+    if (fresh) type_order.push_back(c.message_type);
+    it->second.add(result.status);
+    if (result.status == Status::accepted || result.status == Status::rejected) {
+        std::string flags;
+        for (const auto& f : c.flags) flags += (flags.empty() ? "" : ",") + f;
+        auto& [acc, rej] = acceptable[flags.empty() ? "(no flags)" : flags];
+        (result.status == Status::accepted ? acc : rej)++;
+    }
+    if (result.status == Status::skipped) ++skip_reasons[result.reason];
+    if (result.status == Status::failed && failures.size() < keep_failures)
+        failures.push_back({c.name, c.message_type, result.reason, repro});
 }
-
-int RunReport::failures() const { return tally(*this).failed; }
 
 void print_summary(std::ostream& out, const RunReport& run, std::size_t max_failures) {
-    const Tally all = tally(run);
+    const Tally& all = run.all;
     out << "qemud-conform: " << run.implementation << (run.version.empty() ? "" : " " + run.version) << ": "
         << all.total() << " cases: " << all.passed << " passed, " << all.failed << " failed, " << all.skipped
         << " skipped, " << (all.accepted + all.rejected) << " acceptable (" << all.accepted << " accepted, "
         << all.rejected << " rejected)\n";
 
-    // Per message type, in the order the cases came (protocol order).
-    std::vector<std::string> order;
-    std::map<std::string, Tally> by_type;
-    for (const auto& r : run.records) {
-        if (!by_type.count(r.c->message_type)) order.push_back(r.c->message_type);
-        by_type[r.c->message_type].add(r.result.status);
-    }
     out << "  " << std::left << std::setw(44) << "message type" << std::right << std::setw(8) << "passed"
         << std::setw(8) << "failed" << std::setw(8) << "skipped" << std::setw(10) << "accepted" << std::setw(10)
         << "rejected" << "\n";
-    for (const auto& type : order) {
-        const Tally& t = by_type[type];
+    for (const auto& type : run.type_order) {
+        const Tally& t = run.by_type.at(type);
         out << "  " << std::left << std::setw(44) << type << std::right << std::setw(8) << t.passed << std::setw(8)
             << t.failed << std::setw(8) << t.skipped << std::setw(10) << t.accepted << std::setw(10) << t.rejected
             << (t.failed ? "  FAIL" : "") << "\n";
     }
 
     // Acceptable outcomes, by flags: what the implementation chose.
-    std::map<std::string, std::pair<int, int>> acceptable;
-    for (const auto& r : run.records) {
-        if (r.result.status != Status::accepted && r.result.status != Status::rejected) continue;
-        std::string flags;
-        for (const auto& f : r.c->flags) flags += (flags.empty() ? "" : ",") + f;
-        auto& [acc, rej] = acceptable[flags.empty() ? "(no flags)" : flags];
-        (r.result.status == Status::accepted ? acc : rej)++;
-    }
-    if (!acceptable.empty()) {
+    if (!run.acceptable.empty()) {
         out << "acceptable vectors (either outcome passes):\n";
-        for (const auto& [flags, counts] : acceptable)
+        for (const auto& [flags, counts] : run.acceptable)
             out << "  " << flags << ": " << counts.first << " accepted, " << counts.second << " rejected\n";
     }
-
-    std::map<std::string, int> skip_reasons;
-    for (const auto& r : run.records)
-        if (r.result.status == Status::skipped) ++skip_reasons[r.result.reason];
-    if (!skip_reasons.empty()) {
+    if (!run.skip_reasons.empty()) {
         out << "skipped:\n";
-        for (const auto& [reason, n] : skip_reasons) out << "  " << n << " x " << reason << "\n";
+        for (const auto& [reason, n] : run.skip_reasons) out << "  " << n << " x " << reason << "\n";
     }
     for (const auto& glob : run.stale_disabled)
         out << "warning: --disabled glob '" << glob << "' matches no case (stale?)\n";
     for (const auto& note : run.notes) out << "note: " << note << "\n";
 
+    if (run.interrupted)
+        out << "interrupted: the run was stopped by a signal; these are the " << all.total()
+            << " cases that finished\n";
     if (all.failed) {
         out << "failures:\n";
         std::size_t shown = 0;
-        for (const auto& r : run.records) {
-            if (r.result.status != Status::failed) continue;
-            if (shown++ == max_failures) {
-                out << "  ... and " << (all.failed - static_cast<int>(max_failures))
-                    << " more (see --json or --junit)\n";
-                break;
-            }
-            out << "  FAIL " << r.c->name << " [" << r.c->message_type << "] " << r.result.reason << "\n"
-                << "       rerun: " << r.repro << "\n";
+        for (const auto& f : run.failures) {
+            if (shown++ == max_failures) break;
+            out << "  FAIL " << f.name << " [" << f.message_type << "] " << f.reason << "\n"
+                << "       rerun: " << f.repro << "\n";
         }
+        if (static_cast<std::size_t>(all.failed) > max_failures)
+            out << "  ... and " << (all.failed - static_cast<int>(max_failures)) << " more (see --json or --junit)\n";
     }
 }
 
-std::string write_json(const std::string& path, const std::vector<RunReport>& runs, int exit_code) {
-    Json doc = {{"tool", "qemud-conform"}, {"shimProtocolVersion", 1}, {"exitCode", exit_code}, {"runs", Json::array()}};
-    for (const auto& run : runs) {
-        const Tally t = tally(run);
-        Json r = {{"implementation", run.implementation},
-                  {"version", run.version},
-                  {"summary",
-                   {{"cases", t.total()},
-                    {"passed", t.passed},
-                    {"failed", t.failed},
-                    {"skipped", t.skipped},
-                    {"accepted", t.accepted},
-                    {"rejected", t.rejected}}},
-                  {"staleDisabled", run.stale_disabled},
-                  {"notes", run.notes},
-                  {"cases", Json::array()}};
-        for (const auto& rec : run.records) {
-            Json c = {{"name", rec.c->name},
-                      {"kind", std::string(to_string(rec.c->kind))},
-                      {"messageType", rec.c->message_type},
-                      {"expected", std::string(to_string(rec.c->expect))},
-                      {"status", std::string(to_string(rec.result.status))},
-                      {"flags", rec.c->flags}};
-            if (!rec.result.reason.empty()) c["reason"] = rec.result.reason;
-            if (rec.result.status == Status::failed) c["repro"] = rec.repro;
-            r["cases"].push_back(std::move(c));
-        }
-        doc["runs"].push_back(std::move(r));
+namespace {
+
+std::string dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
+
+// JsonReport writes the document member by member: the runs and their
+// cases first, as they finish, then the verdict, known only at the end.
+class JsonReport : public ReportWriter {
+public:
+    explicit JsonReport(const std::string& path) : out_(path) {}
+
+    std::optional<std::string> open() override {
+        if (auto error = out_.open()) return "--json: cannot write " + *error;
+        out_.append("{\"tool\": \"qemud-conform\", \"shimProtocolVersion\": 1, \"runs\": [");
+        return std::nullopt;
     }
-    std::ofstream out(path);
-    if (!out) return "--json: cannot write " + path;
-    out << doc.dump(1, ' ', false, Json::error_handler_t::replace) << "\n";
-    return out ? "" : "--json: cannot write " + path;
-}
+    void begin_run(const RunReport& run) override {
+        out_.append(std::string(runs_++ ? "," : "") + "\n {\"implementation\": " + dump(run.implementation) +
+                    ", \"version\": " + dump(run.version) + ", \"notes\": " + dump(run.notes) +
+                    ",\n  \"cases\": [");
+        cases_ = 0;
+    }
+    void add_case(const Case& c, const CaseResult& result, const std::string& repro, double) override {
+        Json j = {{"name", c.name},
+                  {"kind", std::string(to_string(c.kind))},
+                  {"messageType", c.message_type},
+                  {"expected", std::string(to_string(c.expect))},
+                  {"status", std::string(to_string(result.status))},
+                  {"flags", c.flags}};
+        if (!result.reason.empty()) j["reason"] = result.reason;
+        if (result.status == Status::failed) j["repro"] = repro;
+        out_.append(std::string(cases_++ ? ",\n   " : "\n   ") + dump(j));
+    }
+    void end_run(const RunReport& run) override {
+        const Tally& t = run.all;
+        const Json summary = {{"cases", t.total()},       {"passed", t.passed},     {"failed", t.failed},
+                              {"skipped", t.skipped},     {"accepted", t.accepted}, {"rejected", t.rejected}};
+        out_.append("],\n  \"summary\": " + dump(summary) + ", \"staleDisabled\": " + dump(run.stale_disabled) +
+                    ", \"interrupted\": " + (run.interrupted ? "true" : "false") + "}");
+    }
+    std::optional<std::string> finish(const Verdict& verdict) override {
+        out_.append("\n ],\n \"exitCode\": " + std::to_string(verdict.exit_code) +
+                    ", \"interrupted\": " + (verdict.signal ? "true" : "false") +
+                    (verdict.signal ? ", \"signal\": " + std::to_string(verdict.signal) : "") + "}\n");
+        if (auto error = out_.commit()) return "--json: cannot write " + *error;
+        return std::nullopt;
+    }
+    const std::string& temporary() const override { return out_.temporary(); }
+
+private:
+    io::OutputFile out_;
+    std::size_t runs_ = 0;
+    std::size_t cases_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<ReportWriter> make_json_report(const std::string& path) { return std::make_unique<JsonReport>(path); }
 
 }  // namespace qemud::conform

@@ -1,31 +1,58 @@
 // report.h: what a run found, as a human summary (stdout), a JSON report
-// and JUnit XML (junit_report.cpp).
+// (report.cpp) and JUnit XML (junit_report.cpp).
+//
+// Memory does not grow with the number of cases: a RunReport keeps tallies
+// (per message type, per acceptable flag set, per skip reason) and the first
+// failures the summary lists; every case goes to the report files as it
+// finishes, and the files still hold every case.
 #pragma once
 
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
 
 #include "cases.h"
 #include "executor.h"
+#include "io/output_file.h"
 
 namespace qemud::conform {
 
-struct CaseRecord {
-    const Case* c = nullptr;
-    CaseResult result;
-    std::string repro;  // one shell line rerunning just this case
-    double seconds = 0;
+struct Tally {
+    int passed = 0, failed = 0, skipped = 0, accepted = 0, rejected = 0;
+    void add(Status s);
+    int total() const { return passed + failed + skipped + accepted + rejected; }
+};
+
+// FailureLine is one failure as the summary lists it.
+struct FailureLine {
+    std::string name, message_type, reason, repro;
 };
 
 struct RunReport {
     std::string implementation;  // hello's name, or the in-tree codec's
     std::string version;
-    std::vector<CaseRecord> records;
     std::vector<std::string> stale_disabled;  // --disabled globs that matched nothing
     std::vector<std::string> notes;
-    bool executed_none() const;  // every case skipped (or none at all)
-    int failures() const;
+    bool interrupted = false;  // a signal cut this run short: the reports hold the cases that finished
+
+    Tally all;
+    std::vector<std::string> type_order;  // message types in the order the cases came (protocol order)
+    std::map<std::string, Tally> by_type;
+    std::map<std::string, std::pair<int, int>> acceptable;  // flags -> accepted, rejected
+    std::map<std::string, int> skip_reasons;
+    std::vector<FailureLine> failures;  // the first max_failures
+    double seconds = 0;
+
+    // add counts one finished case, keeping its failure line if fewer than
+    // keep_failures are kept.
+    void add(const Case& c, const CaseResult& result, const std::string& repro, std::size_t keep_failures);
+    int executed = 0;  // cases not skipped (counted before --require-all turns skips into failures)
+    bool executed_none() const { return executed == 0; }  // every case skipped (or none at all)
+    int failure_count() const { return all.failed; }
 };
 
 // print_summary writes the per-message-type table, the acceptable outcomes,
@@ -33,8 +60,29 @@ struct RunReport {
 // verdict.
 void print_summary(std::ostream& out, const RunReport& run, std::size_t max_failures);
 
-// write_json / write_junit return an error text, or "" on success.
-std::string write_json(const std::string& path, const std::vector<RunReport>& runs, int exit_code);
-std::string write_junit(const std::string& path, const std::vector<RunReport>& runs);
+// Verdict is what the whole run came to.
+struct Verdict {
+    int exit_code = 0;
+    int signal = 0;  // the signal that interrupted the run, or 0
+};
+
+// ReportWriter is one report file (JSON or JUnit) written as cases finish,
+// through io::OutputFile: the file appears, whole, at finish(); on any
+// failure, or if finish() is never reached, the old file stays. Every
+// error names the option and the path.
+class ReportWriter {
+public:
+    virtual ~ReportWriter() = default;
+    virtual std::optional<std::string> open() = 0;
+    virtual void begin_run(const RunReport& run) = 0;
+    virtual void add_case(const Case& c, const CaseResult& result, const std::string& repro, double seconds) = 0;
+    virtual void end_run(const RunReport& run) = 0;
+    virtual std::optional<std::string> finish(const Verdict& verdict) = 0;
+    // temporary is the path being written, for the signal handler to remove.
+    virtual const std::string& temporary() const = 0;
+};
+
+std::unique_ptr<ReportWriter> make_json_report(const std::string& path);
+std::unique_ptr<ReportWriter> make_junit_report(const std::string& path);
 
 }  // namespace qemud::conform

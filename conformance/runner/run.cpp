@@ -1,5 +1,6 @@
 // run.cpp: one qemud-conform run: gather the cases, select them, run them
-// against each endpoint, report, and choose the exit status (SHIM.md).
+// against each endpoint, report, and choose the exit status
+// (docs/SHIM-CONTRACT.md; docs/EXIT-STATUS.md for interrupted runs).
 #include <chrono>
 #include <iostream>
 #include <memory>
@@ -7,6 +8,8 @@
 #include "codecs/registry.h"
 #include "golden_loader.h"
 #include "inprocess_endpoint.h"
+#include "interrupt.h"
+#include "io/output_file.h"
 #include "options.h"
 #include "random_cases.h"
 #include "report.h"
@@ -45,27 +48,36 @@ std::string repro_line(const Options& o, const Target& t, const Case& c) {
 }  // namespace
 
 int run(const Options& o) {
-    // --- the cases
-    std::vector<Case> cases;
+    // A report that cannot be written is known now, not after the run.
+    if (o.junit)
+        if (auto error = io::check_output_path(*o.junit)) return cannot_run("--junit: cannot write " + *error);
+    if (o.json)
+        if (auto error = io::check_output_path(*o.json)) return cannot_run("--json: cannot write " + *error);
+    install_interrupt_handlers();
+
+    // --- the cases: the golden vectors, then random case i for i < N,
+    // drawn one at a time (memory does not grow with N).
+    std::vector<Case> golden;
     std::vector<std::string> notes;
     if (!o.no_golden) {
-        auto golden = load_golden(o.vectors, o.framing);
-        if (auto* error = std::get_if<std::string>(&golden)) return cannot_run(*error);
-        auto& set = std::get<GoldenSet>(golden);
-        cases = std::move(set.cases);
+        auto loaded = load_golden(o.vectors, o.framing, o.any_protocol);
+        if (auto* error = std::get_if<std::string>(&loaded)) return cannot_run(*error);
+        auto& set = std::get<GoldenSet>(loaded);
+        golden = std::move(set.cases);
         notes = std::move(set.notes);
     }
-    if (o.random > 0) {
-        auto drawn = random_cases(o.seed, o.random, o.framing);
-        cases.insert(cases.end(), std::make_move_iterator(drawn.begin()), std::make_move_iterator(drawn.end()));
+    const std::size_t total = golden.size() + o.random;
+    if (total == 0) return cannot_run("no cases: --no-golden and no --random N");
+    auto name_of = [&](std::size_t k) {
+        return k < golden.size() ? golden[k].name : random_case_name(k - golden.size(), o.framing);
+    };
+    std::size_t selected = total;
+    if (!o.only.empty()) {
+        selected = 0;
+        for (std::size_t k = 0; k < total; ++k) selected += matches_any(o.only, name_of(k));
     }
-    if (cases.empty()) return cannot_run("no cases: --no-golden and no --random N");
-
-    std::vector<const Case*> selected;
-    for (const auto& c : cases)
-        if (o.only.empty() || matches_any(o.only, c.name)) selected.push_back(&c);
-    if (selected.empty()) return cannot_run("--only matched no case (names look like golden/client/tc12 or "
-                                            "random/server/QEMUD_SERVER_PKT_GET_VERSION/3)");
+    if (selected == 0) return cannot_run("--only matched no case (names look like golden/client/tc12 or "
+                                         "random/server/QEMUD_SERVER_PKT_GET_VERSION/3)");
 
     Disabled disabled;
     if (o.disabled) {
@@ -102,11 +114,22 @@ int run(const Options& o) {
                                make_inprocess_endpoint(*codec)});
     }
 
+    // --- the reports, written as cases finish
+    std::vector<std::unique_ptr<ReportWriter>> writers;
+    if (o.junit) writers.push_back(make_junit_report(*o.junit));
+    if (o.json) writers.push_back(make_json_report(*o.json));
+    for (auto& w : writers) {
+        if (auto error = w->open()) return cannot_run(*error);
+        remove_on_second_signal(w->temporary());
+    }
+
     // --- run
     std::vector<RunReport> runs;
     bool could_not_run = false;
     for (auto& target : targets) {
+        if (interrupted_by()) break;
         if (auto error = target.endpoint->start()) {
+            if (interrupted_by()) break;
             cannot_run(target.label + ": " + *error);
             could_not_run = true;
             break;
@@ -129,66 +152,92 @@ int run(const Options& o) {
         report.implementation = target.endpoint->hello().name;
         report.version = target.endpoint->hello().version;
         report.notes = notes;
+        for (auto& w : writers) w->begin_run(report);
         for (auto& [glob, hits] : disabled.hits) hits = 0;
 
         const auto started = Clock::now();
         auto last_progress = started;
-        int failed = 0;
-        for (std::size_t i = 0; i < selected.size(); ++i) {
-            const Case& c = *selected[i];
-            CaseRecord record;
-            record.c = &c;
-            record.repro = repro_line(o, target, c);
+        std::size_t done = 0;
+        Case drawn;
+        for (std::size_t k = 0; k < total; ++k) {
+            if (interrupted_by()) break;
+            if (!o.only.empty() && !matches_any(o.only, name_of(k))) continue;
+            if (k >= golden.size()) drawn = random_case(o.seed, k - golden.size(), o.framing);
+            const Case& c = k < golden.size() ? golden[k] : drawn;
+            CaseResult result;
+            double seconds = 0;
             if (auto reason = disabled_reason(disabled, c.name)) {
-                record.result = {Status::skipped, *reason};
+                result = {Status::skipped, *reason};
             } else {
                 const auto t0 = Clock::now();
-                record.result = run_case(*target.endpoint, c);
-                record.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+                result = run_case(*target.endpoint, c);
+                seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+                if (interrupted_by()) break;  // cut short: neither passed nor failed, so not reported
             }
-            failed += record.result.status == Status::failed;
-            report.records.push_back(std::move(record));
+            report.executed += result.status != Status::skipped;
+            if (o.require_all && result.status == Status::skipped)
+                result = {Status::failed, "skipped under --require-all: " + result.reason};
+            const std::string repro = repro_line(o, target, c);
+            report.add(c, result, repro, o.max_failures);
+            report.seconds += seconds;
+            for (auto& w : writers) w->add_case(c, result, repro, seconds);
+            ++done;
             if (!o.quiet && Clock::now() - last_progress > std::chrono::seconds(2)) {
                 last_progress = Clock::now();
-                std::cerr << "qemud-conform: " << report.implementation << ": " << (i + 1) << "/" << selected.size()
-                          << " cases, " << failed << " failed\n";
+                std::cerr << "qemud-conform: " << report.implementation << ": " << done << "/" << selected
+                          << " cases, " << report.failure_count() << " failed\n";
             }
         }
         target.endpoint->finish();
+        report.interrupted = interrupted_by() != 0;
         if (!o.quiet)
-            std::cerr << "qemud-conform: " << report.implementation << ": " << selected.size() << " cases in "
-                      << std::chrono::duration<double>(Clock::now() - started).count() << " s, " << failed
-                      << " failed\n";
+            std::cerr << "qemud-conform: " << report.implementation << ": " << done << " cases in "
+                      << std::chrono::duration<double>(Clock::now() - started).count() << " s, "
+                      << report.failure_count() << " failed\n";
         report.stale_disabled = stale_globs(disabled);
+        for (auto& w : writers) w->end_run(report);
         runs.push_back(std::move(report));
     }
 
     // --- verdict
+    const int signal = interrupted_by();
+    if (signal && runs.empty() && !targets.empty()) {
+        // Interrupted before the first case: the reports still say so.
+        RunReport report;
+        report.implementation = targets.front().label;
+        report.notes = notes;
+        report.interrupted = true;
+        for (auto& w : writers) w->begin_run(report), w->end_run(report);
+        runs.push_back(std::move(report));
+    }
     int exit_code = could_not_run ? 2 : 0;
     for (auto& report : runs) {
         const bool none = report.executed_none();
-        if (o.require_all)
-            for (auto& r : report.records)
-                if (r.result.status == Status::skipped) r.result = {Status::failed, "skipped under --require-all: " + r.result.reason};
         print_summary(std::cout, report, o.max_failures);
-        if (none) {
+        if (none && signal) {
+            // Interrupted before any case ran: nothing to judge.
+        } else if (none) {
             std::cout << "qemud-conform: " << report.implementation
                       << ": no case was executed (every case skipped: unsupported kinds or ops, or disabled); "
                          "this is not a pass\n";
             std::cerr << "qemud-conform: " << report.implementation << ": no case was executed; not a pass\n";
             exit_code = 2;
-        } else if (report.failures() > 0 && exit_code == 0) {
+        } else if (report.failure_count() > 0 && exit_code == 0) {
             exit_code = 1;
         }
         std::cout << "qemud-conform: " << report.implementation << ": "
-                  << (none ? "NOT RUN" : report.failures() ? "FAIL" : "PASS") << "\n\n";
+                  << (report.interrupted ? "INTERRUPTED" : none ? "NOT RUN" : report.failure_count() ? "FAIL" : "PASS")
+                  << "\n\n";
     }
-    if (o.junit) {
-        if (auto error = write_junit(*o.junit, runs); !error.empty()) return cannot_run(error);
+    // An interrupted run exits as the signal would have (130, 143), after
+    // its reports: the cases that finished are not lost.
+    if (signal) {
+        exit_code = 128 + signal;
+        std::cerr << "qemud-conform: interrupted by signal " << signal << "; reports hold the cases that finished\n";
     }
-    if (o.json) {
-        if (auto error = write_json(*o.json, runs, exit_code); !error.empty()) return cannot_run(error);
-    }
+    const Verdict verdict{exit_code, signal};
+    for (auto& w : writers)
+        if (auto error = w->finish(verdict)) return cannot_run(*error);
     return exit_code;
 }
 

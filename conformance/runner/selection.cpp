@@ -1,9 +1,10 @@
 #include "selection.h"
 
 #include <fnmatch.h>
-#include <fstream>
 
 #include <nlohmann/json.hpp>
+
+#include "io/json_input.h"
 
 namespace qemud::conform {
 
@@ -18,12 +19,12 @@ bool matches_any(const std::vector<std::string>& globs, const std::string& name)
 }
 
 std::variant<Disabled, std::string> load_disabled(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) return "--disabled: cannot open " + path;
     // ordered_json keeps the file's order, so the first matching glob wins
     // the way the file reads.
-    auto doc = nlohmann::ordered_json::parse(in, nullptr, false);
-    if (doc.is_discarded() || !doc.is_object())
+    auto read = io::read_json<nlohmann::ordered_json>(path);
+    if (auto* error = std::get_if<std::string>(&read)) return "--disabled: " + *error;
+    const auto& doc = std::get<nlohmann::ordered_json>(read);
+    if (!doc.is_object())
         return "--disabled: " + path + " must be a JSON object mapping a case-name glob to a reason";
     Disabled out;
     for (const auto& [glob, reason] : doc.items()) {

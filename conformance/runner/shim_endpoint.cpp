@@ -1,5 +1,6 @@
 #include "shim_endpoint.h"
 
+#include "interrupt.h"
 #include "shim_process.h"
 #include "text_util.h"
 
@@ -141,6 +142,11 @@ private:
 
     // ensure_running restarts a dead shim, within the restart limit.
     bool ensure_running(std::string* why) {
+        // An interrupted run starts no shim: the case is dropped anyway.
+        if (interrupted_by()) {
+            *why = "interrupted";
+            return false;
+        }
         while (!process_ || !process_->running()) {
             if (gave_up_) break;
             if (restarts_in_a_row_ >= settings_.max_restarts) {

@@ -1,5 +1,7 @@
 #include "shim_process.h"
 
+#include "interrupt.h"
+
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -63,6 +65,7 @@ std::optional<std::string> ShimProcess::start() {
         ::_exit(127);
     }
     ::setpgid(pid, pid);  // also here, so the group exists before any kill
+    set_child_group(pid);  // a signal to the runner ends the shim's group too
     ::close(in[0]), ::close(out[1]), ::close(err[1]);
     pid_ = pid;
     stdin_fd_ = in[1];
@@ -138,6 +141,8 @@ ShimProcess::Result ShimProcess::exchange(const std::string& request, int timeou
         if (left == 0) return {Status::timeout, "", "no reply within " + std::to_string(timeout_ms) + " ms"};
         const int ready = ::poll(fds, n, left);
         if (ready < 0) {
+            if (errno == EINTR && interrupted_by())
+                return {Status::exited, "", "interrupted by signal " + std::to_string(interrupted_by())};
             if (errno == EINTR) continue;
             return {Status::exited, "", std::string("poll: ") + std::strerror(errno)};
         }
@@ -203,7 +208,7 @@ void ShimProcess::stop(const std::string& final_line, int grace_ms) {
     }
     close_fd(stdin_fd_);
     const auto deadline = Clock::now() + std::chrono::milliseconds(grace_ms);
-    while (Clock::now() < deadline) {
+    while (Clock::now() < deadline && !interrupted_by()) {
         siginfo_t info{};
         if (::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOHANG | WNOWAIT) == 0 && info.si_pid == pid_)
             break;  // exited; kill() reaps it after ending the rest of its group
@@ -217,6 +222,7 @@ void ShimProcess::stop(const std::string& final_line, int grace_ms) {
 
 void ShimProcess::kill() {
     if (pid_ > 0) {
+        clear_child_group(pid_);
         // The leader is not reaped yet, so its pid still names the group.
         ::kill(-pid_, SIGKILL);
         ::kill(pid_, SIGKILL);  // in case the shim left the group

@@ -3,6 +3,8 @@
 #define BOOST_TEST_MODULE xdrc_parser
 #include <boost/test/unit_test.hpp>
 
+#include <chrono>
+
 #include "xdrc/analysis.h"
 #include "xdrc/parser.h"
 
@@ -96,6 +98,28 @@ union choice switch (color kind) {
     BOOST_TEST(pass->text == "#include <limits.h>");
 }
 
+// A long chain of typedefs, as a generated file might hold, is checked in
+// linear time: with list scans per lookup it took minutes.
+BOOST_AUTO_TEST_CASE(long_typedef_chain_in_linear_time) {
+    std::string text = "typedef int t0;\n";
+    for (int i = 1; i < 200000; ++i)
+        text += "typedef t" + std::to_string(i - 1) + " t" + std::to_string(i) + ";\n";
+    const auto started = std::chrono::steady_clock::now();
+    const auto spec = parse_ok(text);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    BOOST_TEST(spec.definitions.size() == 200000u);
+    BOOST_TEST(spec.find_typedef("t199999") != nullptr);
+    // Generous for a loaded CI machine; the quadratic parser took > 120 s.
+    BOOST_TEST(seconds < 10.0, "200,000 typedefs took " << seconds << " s");
+}
+
+// Cycles broken by an optional or a variable array are finite and allowed.
+BOOST_AUTO_TEST_CASE(recursion_through_optional_or_variable_array) {
+    parse_ok("struct node { int v; node *next; };");
+    parse_ok("struct tree { int v; tree children<>; };");
+    parse_ok("struct a { b *x; };\nstruct b { a y; };");
+}
+
 BOOST_AUTO_TEST_CASE(wire_sizes_follow_rpcgen) {
     const auto spec = parse_ok(R"(
 struct s { char c[50]; unsigned char u[16]; uint64_t big; opaque o[5]; int v<3>; };
@@ -136,6 +160,18 @@ BOOST_AUTO_TEST_CASE(malformed_input_with_its_location) {
         {"struct s { int a[0]; };", 1, 18, "at least one element"},
         {"#define X 1", 1, 1, "preprocessor directives"},
         {"enum e { A = 99999999999 };", 1, 14, "not a valid 32-bit number"},
+        // Types that hold themselves by value have no finite encoding.
+        {"struct a { int n; a inner; };", 1, 19, "type 'a' is recursive (a -> a)"},
+        {"struct a { b x; };\nstruct b { a y[2]; };", 2, 12, "type 'a' is recursive (a -> b -> a)"},
+        {"typedef b a;\ntypedef a b;", 2, 9, "type 'a' is recursive (a -> b -> a)"},
+        {"union u switch (int d) { case 1: u again; };", 1, 34, "type 'u' is recursive"},
+        // A fixed array whose encoding passes 2^32 - 1 bytes.
+        {"struct s { opaque o[4294967295]; };", 1, 12, "overflows 32 bits"},
+        {"struct s { hyper h[600000000]; };", 1, 12, "overflows 32 bits"},
+        {"typedef int row[65536];\nstruct s { row r[65536]; };", 2, 12, "overflows 32 bits"},
+        // Nothing to compile.
+        {"", 1, 1, "no definitions"},
+        {"/* only a comment */\n", 2, 1, "no definitions"},
     };
     for (const auto& c : cases) {
         const ParseError e = parse_error(c.text);

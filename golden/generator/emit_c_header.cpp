@@ -5,7 +5,7 @@
 #include <sstream>
 
 #include "emit.h"
-#include "sha256.h"
+#include "protocol_info/sha256.h"
 
 namespace qemud::golden {
 

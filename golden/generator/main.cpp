@@ -7,7 +7,10 @@
 //   qemud-golden --c-header FILE write every vector as a C header
 //
 // Exit status: 0 done / up to date; 1 a file is stale, or implementations
-// disagree (nothing is written then); 2 the run could not be made.
+// disagree (nothing is written then); 2 the run could not be made (a
+// --check directory that does not exist, a file that cannot be written:
+// every file is written to a temporary beside it and renamed, so a failed
+// write leaves the old file intact).
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <fstream>
@@ -15,6 +18,7 @@
 #include <sstream>
 
 #include "emit.h"
+#include "io/output_file.h"
 
 namespace fs = std::filesystem;
 using namespace qemud;
@@ -29,12 +33,6 @@ bool read_file(const fs::path& path, std::string& out) {
     s << in.rdbuf();
     out = s.str();
     return true;
-}
-
-bool write_file(const fs::path& path, const std::string& text) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << text;
-    return static_cast<bool>(out);
 }
 
 // first_line_difference: 1-based line number of the first difference.
@@ -113,22 +111,32 @@ int main(int argc, char** argv) {
     }
 
     int status = 0;
-    if (!check_dir.empty()) status = check(files, check_dir);
+    if (!check_dir.empty()) {
+        // Nothing to compare with is not "stale": the run could not be made.
+        std::error_code ec;
+        if (!fs::is_directory(check_dir, ec)) {
+            std::cerr << "qemud-golden: cannot check: " << check_dir << " is not a directory\n";
+            return 2;
+        }
+        status = check(files, check_dir);
+    }
     if (!out_dir.empty()) {
         std::error_code ec;
         fs::create_directories(out_dir, ec);
         for (const auto& file : files) {
             const fs::path path = fs::path(out_dir) / file_name(file);
             fs::create_directories(path.parent_path(), ec);
-            if (!write_file(path, emit_json(file))) {
-                std::cerr << "qemud-golden: cannot write " << path.string() << "\n";
+            if (auto error = io::write_file(path.string(), emit_json(file))) {
+                std::cerr << "qemud-golden: cannot write " << *error << "\n";
                 return 2;
             }
         }
     }
-    if (!c_header.empty() && !write_file(c_header, emit_c_header(files))) {
-        std::cerr << "qemud-golden: cannot write " << c_header << "\n";
-        return 2;
+    if (!c_header.empty()) {
+        if (auto error = io::write_file(c_header, emit_c_header(files))) {
+            std::cerr << "qemud-golden: cannot write " << *error << "\n";
+            return 2;
+        }
     }
     if (!quiet) std::cout << counts(files);
     return status;

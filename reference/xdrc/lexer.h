@@ -14,8 +14,12 @@ enum class TokenKind { identifier, number, punctuation, pass_through, end };
 
 struct Token {
     TokenKind kind = TokenKind::end;
-    std::string text;  // identifier or punctuation text; number as written; `%` line without the `%`
+    // text is a view into the text given to tokenize (identifier or
+    // punctuation; a number as written; a `%` line without the `%`): valid
+    // while that text is. Views keep a token small and allocation-free.
+    std::string_view text;
     SourceLocation location;
+    std::string str() const { return std::string(text); }
 };
 
 // ParseError is what the lexer and parser report: where, and what is wrong.
@@ -26,7 +30,8 @@ struct ParseError {
     std::string to_string() const;
 };
 
-// tokenize splits text into tokens ending with one TokenKind::end token.
+// tokenize splits text into tokens ending with one TokenKind::end token;
+// the tokens' text views into text, which must outlive them.
 // On a character that cannot start a token, or an unterminated comment, it
 // returns the error instead.
 struct TokenizeResult {

@@ -4,15 +4,20 @@
 //   xdrc --check INPUT.x        (parse only)
 //
 // Exit status: 0 written (or checked), 1 the input is not valid XDR (the
-// message is "file:line:col: what"), 2 bad arguments or an I/O failure.
+// message is "file:line:col: what"; a directory or an empty file included),
+// 2 bad arguments or an I/O failure (one line naming the path; the old
+// output is left as it was, and no temporary is left behind).
 #include <CLI/CLI.hpp>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
+#include <sys/stat.h>
+
 #include <sstream>
 #include <vector>
 
 #include "emitters.h"
+#include "io/json_input.h"
+#include "io/output_file.h"
 #include "parser.h"
 
 namespace {
@@ -60,14 +65,25 @@ int main(int argc, char** argv) {
         return 2;
     }
 
-    std::ifstream in(input, std::ios::binary);
-    if (!in) {
-        std::cerr << "xdrc: cannot read " << input << "\n";
+    // A path that exists but is not a file is a wrong input, reported the
+    // way a compiler reports one; a path that cannot be read is an I/O error.
+    struct stat st {};
+    if (::stat(input.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+        std::cerr << input << ":1:1: is a directory, not an XDR specification\n";
+        return 1;
+    }
+    // Checked before the work, so a bad -o costs nothing.
+    if (!check_only) {
+        if (auto error = qemud::io::check_output_path(output)) {
+            std::cerr << "xdrc: cannot write " << *error << "\n";
+            return 2;
+        }
+    }
+    std::string text;
+    if (auto error = qemud::io::read_text(input, text)) {
+        std::cerr << "xdrc: cannot read " << *error << "\n";
         return 2;
     }
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    const std::string text = buffer.str();
 
     auto parsed = qemud::xdr::parse_specification(text, input);
     if (const auto* error = std::get_if<qemud::xdr::ParseError>(&parsed)) {
@@ -86,15 +102,9 @@ int main(int argc, char** argv) {
     else
         generated = qemud::xdr::emit_rpcgen_bridge(spec, source_name);
 
-    const std::string temporary = output + ".tmp";
-    {
-        std::ofstream out(temporary, std::ios::binary);
-        out << generated;
-        if (!out) {
-            std::cerr << "xdrc: cannot write " << temporary << "\n";
-            return 2;
-        }
+    if (auto error = qemud::io::write_file(output, generated)) {
+        std::cerr << "xdrc: cannot write " << *error << "\n";
+        return 2;
     }
-    std::filesystem::rename(temporary, output);
     return 0;
 }

@@ -5,7 +5,10 @@
 
 #include <charconv>
 #include <set>
+#include <unordered_map>
+#include <unordered_set>
 
+#include "analysis.h"
 #include "known_constants.h"
 
 namespace qemud::xdr {
@@ -19,11 +22,19 @@ struct Failure {
 
 class Parser {
 public:
-    explicit Parser(std::vector<Token> tokens) : tokens_(std::move(tokens)) {}
+    explicit Parser(std::vector<Token> tokens) : tokens_(std::move(tokens)) {
+        spec_.definitions.reserve(tokens_.size() / 4 + 1);  // a definition takes at least 4 tokens
+        advise_huge_pages(spec_.definitions.data(), spec_.definitions.capacity() * sizeof(Definition));
+        names_.reserve(tokens_.size() / 4 + 1);
+    }
 
     Specification run() {
         while (peek().kind != TokenKind::end) parse_definition();
+        if (names_.empty()) fail(peek(), "no definitions: an XDR specification needs at least one");
+        spec_.build_index();
         check_references();
+        check_acyclic();
+        check_array_sizes();
         return std::move(spec_);
     }
 
@@ -51,14 +62,14 @@ private:
         switch (t.kind) {
             case TokenKind::end: return "end of file";
             case TokenKind::pass_through: return "a `%` line";
-            default: return "'" + t.text + "'";
+            default: return "'" + t.str() + "'";
         }
     }
     void expect(const char* text) {
         if (!accept(text)) fail(peek(), std::string("expected '") + text + "', found " + describe(peek()));
     }
     const Token& expect_identifier(const char* what) {
-        if (peek().kind != TokenKind::identifier || is_keyword(peek().text))
+        if (peek().kind != TokenKind::identifier || is_keyword(peek().str()))
             fail(peek(), std::string("expected ") + what + ", found " + describe(peek()));
         return next();
     }
@@ -74,7 +85,7 @@ private:
     void parse_definition() {
         const Token& t = peek();
         if (t.kind == TokenKind::pass_through) {
-            spec_.definitions.push_back(PassThrough{next().text, t.location});
+            spec_.definitions.push_back(PassThrough{next().str(), t.location});
             return;
         }
         if (t.kind != TokenKind::identifier)
@@ -89,7 +100,7 @@ private:
     }
 
     void declare_name(const Token& t) {
-        if (!names_.insert(t.text).second) fail(t, "'" + t.text + "' is already defined");
+        if (!names_.insert(t.text).second) fail(t, "'" + t.str() + "' is already defined");
     }
 
     void parse_const() {
@@ -99,14 +110,15 @@ private:
         expect("=");
         const std::int64_t value = parse_value();
         expect(";");
-        spec_.definitions.push_back(ConstDef{name.text, value, keyword.location});
+        constants_[name.str()] = value;
+        spec_.definitions.push_back(ConstDef{name.str(), value, keyword.location});
     }
 
     void parse_enum() {
         const Token& keyword = next();
         const Token& name = expect_identifier("an enum name");
         declare_name(name);
-        EnumDef def{name.text, {}, keyword.location};
+        EnumDef def{name.str(), {}, keyword.location};
         expect("{");
         std::int64_t next_value = 0;
         do {
@@ -115,9 +127,9 @@ private:
             std::int64_t value = next_value;
             if (accept("=")) value = parse_value();
             if (value < INT32_MIN || value > INT32_MAX)
-                fail(item, "enum value of '" + item.text + "' does not fit in 32 bits");
-            def.items.push_back({item.text, static_cast<std::int32_t>(value)});
-            enum_items_[item.text] = value;
+                fail(item, "enum value of '" + item.str() + "' does not fit in 32 bits");
+            def.items.push_back({item.str(), static_cast<std::int32_t>(value)});
+            enum_items_[item.str()] = value;
             next_value = value + 1;  // rpcgen numbers an item without `=` one past the previous
         } while (accept(",") && !is("}"));
         expect("}");
@@ -129,7 +141,7 @@ private:
         const Token& keyword = next();
         const Token& name = expect_identifier("a struct name");
         declare_name(name);
-        StructDef def{name.text, {}, keyword.location};
+        StructDef def{name.str(), {}, keyword.location};
         expect("{");
         std::set<std::string> field_names;
         do {
@@ -148,7 +160,7 @@ private:
         const Token& keyword = next();
         const Token& name = expect_identifier("a union name");
         declare_name(name);
-        UnionDef def{name.text, {}, {}, std::nullopt, keyword.location};
+        UnionDef def{name.str(), {}, {}, std::nullopt, keyword.location};
         expect("switch");
         expect("(");
         const Token& discriminant_token = peek();
@@ -165,8 +177,8 @@ private:
                 const Token& label = peek();
                 const std::int64_t value = parse_value();
                 if (!seen_values.insert(value).second)
-                    fail(label, "case " + label.text + " appears twice in union '" + def.name + "'");
-                c.labels.push_back(label.text);
+                    fail(label, "case " + label.str() + " appears twice in union '" + def.name + "'");
+                c.labels.push_back(label.str());
                 c.values.push_back(value);
                 expect(":");
             }
@@ -208,11 +220,11 @@ private:
         if (accept("*")) {
             d.array = ArrayKind::optional;
             name_token_ = pos_;
-            d.name = expect_identifier("a declaration name").text;
+            d.name = expect_identifier("a declaration name").str();
             return d;
         }
         name_token_ = pos_;
-        d.name = expect_identifier("a declaration name").text;
+        d.name = expect_identifier("a declaration name").str();
         if (accept("[")) {
             d.array = ArrayKind::fixed;
             parse_size(d);
@@ -229,13 +241,13 @@ private:
             if (p == PrimitiveType::string && d.array != ArrayKind::variable)
                 fail(type_token, "string '" + d.name + "' needs a maximum: string x<N> or string x<>");
         }
-        references_.push_back({d.type, type_token});
+        references_.push_back({d.type, static_cast<std::size_t>(&type_token - tokens_.data())});
         return d;
     }
 
     void parse_size(Declaration& d) {
         const Token& t = peek();
-        if (t.kind == TokenKind::identifier) d.size_symbol = t.text;
+        if (t.kind == TokenKind::identifier) d.size_symbol = t.str();
         const std::int64_t value = parse_value();
         if (value < 0 || value > UINT32_MAX) fail(t, "array size " + std::to_string(value) + " is out of range");
         if (d.array == ArrayKind::fixed && value == 0) fail(t, "a fixed array needs at least one element");
@@ -272,10 +284,10 @@ private:
         // for a union.
         if (accept("struct") || accept("union") || accept("enum")) {
             if (is("{")) fail(peek(), "anonymous inline type definitions are not supported; name the type");
-            return {expect_identifier("a type name").text};
+            return {expect_identifier("a type name").str()};
         }
-        if (is_keyword(t.text)) fail(t, "expected a type, found " + describe(t));
-        return {next().text};
+        if (is_keyword(t.str())) fail(t, "expected a type, found " + describe(t));
+        return {next().str()};
     }
 
     // parse_value reads a number or a symbolic constant and resolves it.
@@ -283,10 +295,10 @@ private:
         const Token& t = next();
         if (t.kind == TokenKind::number) return parse_number(t);
         if (t.kind == TokenKind::identifier) {
-            if (const auto* c = spec_.find_const(t.text)) return c->value;
-            if (const auto it = enum_items_.find(t.text); it != enum_items_.end()) return it->second;
-            if (const auto known = known_c_constant(t.text)) return *known;
-            fail(t, "'" + t.text + "' is not a defined constant, enum item or known C constant");
+            if (const auto it = constants_.find(t.str()); it != constants_.end()) return it->second;
+            if (const auto it = enum_items_.find(t.str()); it != enum_items_.end()) return it->second;
+            if (const auto known = known_c_constant(t.str())) return *known;
+            fail(t, "'" + t.str() + "' is not a defined constant, enum item or known C constant");
         }
         fail(t, "expected a number or constant name, found " + describe(t));
     }
@@ -306,7 +318,7 @@ private:
         std::uint64_t magnitude = 0;
         const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), magnitude, base);
         if (ec != std::errc() || end != text.data() + text.size() || magnitude > (1ull << 32))
-            fail(t, "'" + t.text + "' is not a valid 32-bit number");
+            fail(t, "'" + t.str() + "' is not a valid 32-bit number");
         return negative ? -static_cast<std::int64_t>(magnitude) : static_cast<std::int64_t>(magnitude);
     }
 
@@ -314,10 +326,13 @@ private:
     // Types may be used before they are defined (rpcgen allows it), so type
     // references are checked once the whole file is read.
     void check_references() {
-        for (const auto& [type, token] : references_) {
+        for (const auto& [type, token_index] : references_) {
             if (type.is_primitive()) continue;
+            const Token& token = tokens_[token_index];
             const std::string& n = type.name();
-            if (!spec_.find_enum(n) && !spec_.find_struct(n) && !spec_.find_union(n) && !spec_.find_typedef(n))
+            // One lookup: any definition but a constant is a type.
+            const auto found = spec_.definition_index(n);
+            if (!found || std::holds_alternative<ConstDef>(spec_.definitions[*found]))
                 fail(token, "unknown type '" + n + "'");
         }
         for (const auto& [declaration, token] : pending_discriminants_) {
@@ -331,13 +346,115 @@ private:
         }
     }
 
+    // declarations_of lists the declarations a definition holds (struct
+    // fields, union arms, a typedef's one).
+    static std::vector<const Declaration*> declarations_of(const Definition& definition) {
+        std::vector<const Declaration*> out;
+        if (const auto* s = std::get_if<StructDef>(&definition))
+            for (const auto& f : s->fields) out.push_back(&f);
+        if (const auto* u = std::get_if<UnionDef>(&definition)) {
+            for (const auto& c : u->cases) out.push_back(&c.arm);
+            if (u->default_arm) out.push_back(&*u->default_arm);
+        }
+        if (const auto* t = std::get_if<TypedefDef>(&definition)) out.push_back(&t->declaration);
+        return out;
+    }
+
+    // check_acyclic refuses recursive and mutually recursive types that
+    // hold themselves by value (`struct a { a x; }`, `typedef b a; typedef
+    // a b;`, or through a fixed array): they have no finite encoding and no
+    // emitter can lay them out. A cycle through an optional (`node *next`)
+    // or a variable array can end, as RFC 4506's linked lists do, and stays
+    // allowed. Iterative depth-first search over a flat edge list, so a
+    // chain of 200,000 typedefs neither overflows the stack nor takes
+    // quadratic time.
+    void check_acyclic() const {
+        const auto& defs = spec_.definitions;
+        // Edges from definition i: edges[first[i] .. first[i + 1]).
+        std::vector<std::size_t> first(defs.size() + 1, 0);
+        std::vector<std::pair<std::size_t, const Declaration*>> edges;
+        for (std::size_t i = 0; i < defs.size(); ++i) {
+            first[i] = edges.size();
+            for (const Declaration* d : declarations_of(defs[i])) {
+                if (d->is_void || d->type.is_primitive()) continue;
+                if (d->array == ArrayKind::optional || d->array == ArrayKind::variable) continue;  // may be empty
+                const auto target = spec_.definition_index(d->type.name());
+                if (target && !name_of(defs[*target]).empty()) edges.emplace_back(*target, d);  // else an enum: a leaf
+            }
+        }
+        first[defs.size()] = edges.size();
+
+        enum Color : unsigned char { white, grey, black };
+        std::vector<Color> color(defs.size(), white);
+        std::vector<std::pair<std::size_t, std::size_t>> stack;  // definition, next edge
+        for (std::size_t root = 0; root < defs.size(); ++root) {
+            if (color[root] != white) continue;
+            stack.push_back({root, first[root]});
+            color[root] = grey;
+            while (!stack.empty()) {
+                auto& [node, next] = stack.back();
+                if (next == first[node + 1]) {
+                    color[node] = black;
+                    stack.pop_back();
+                    continue;
+                }
+                const auto [target, declaration] = edges[next++];
+                if (color[target] == grey) {
+                    std::string cycle;
+                    bool in = false;
+                    for (const auto& frame : stack) {
+                        in = in || frame.first == target;
+                        if (in) cycle += name_of(defs[frame.first]) + " -> ";
+                    }
+                    const std::string& name = name_of(defs[target]);
+                    throw Failure{{declaration->location, "type '" + name + "' is recursive (" + cycle + name +
+                                                              ") and holds itself by value: it has no finite encoding (use an optional, `*`)"}};
+                }
+                if (color[target] == white) {
+                    color[target] = grey;
+                    stack.push_back({target, first[target]});
+                }
+            }
+        }
+    }
+
+    // check_array_sizes refuses a fixed array whose encoding would not fit
+    // in 32 bits (the largest XDR length), e.g. opaque x[4294967295] (padded
+    // to 2^32) or int x[2000000000].
+    void check_array_sizes() const {
+        for (const auto& definition : spec_.definitions) {
+            for (const Declaration* d : declarations_of(definition)) {
+                if (d->is_void || d->array != ArrayKind::fixed || !d->size) continue;
+                const std::uint64_t n = *d->size;
+                const bool bytes = d->type.is_primitive() && (d->type.primitive() == PrimitiveType::opaque ||
+                                                              d->type.primitive() == PrimitiveType::string);
+                const std::uint64_t element = bytes ? 1 : wire_size(spec_, d->type).max;
+                if (element == UINT64_MAX) continue;  // unbounded elements: no fixed total to overflow
+                const std::uint64_t total = bytes ? (n + 3) / 4 * 4 : (element > UINT32_MAX / n ? UINT64_MAX : element * n);
+                if (total > UINT32_MAX)
+                    throw Failure{{d->location, "array '" + d->name + "' of " + std::to_string(n) +
+                                                    " elements: its encoded size overflows 32 bits"}};
+            }
+        }
+    }
+
+    // name_of is the name a struct, union or typedef defines ("" otherwise).
+    static const std::string& name_of(const Definition& definition) {
+        static const std::string none;
+        if (const auto* s = std::get_if<StructDef>(&definition)) return s->name;
+        if (const auto* u = std::get_if<UnionDef>(&definition)) return u->name;
+        if (const auto* t = std::get_if<TypedefDef>(&definition)) return t->declaration.name;
+        return none;
+    }
+
     std::vector<Token> tokens_;
     std::size_t pos_ = 0;
     std::size_t name_token_ = 0;  // index of the name in the last declaration parsed
     Specification spec_;
-    std::set<std::string> names_;
+    std::unordered_set<std::string_view> names_;  // views into tokens_, which never change after lexing
     std::map<std::string, std::int64_t> enum_items_;
-    std::vector<std::pair<TypeRef, Token>> references_;
+    std::unordered_map<std::string, std::int64_t> constants_;  // parse_value's lookups, constant-time
+    std::vector<std::pair<TypeRef, std::size_t>> references_;  // type, index of its token
     std::vector<std::pair<Declaration, Token>> pending_discriminants_;
 };
 

@@ -7,6 +7,9 @@ runner's tests (faults live in test code only).
 FAULT is one of the names in FAULTS below. ARM (a discriminant name, default
 QEMUD_SERVER_PKT_GET_VERSION) says which message type triggers it; every
 other request is answered correctly by the real shim.
+
+With QEMUD_BROKEN_SHIM_HANG_FILE set, the hang faults create that file
+when they start hanging, so a test knows when to interrupt the run.
 """
 
 import importlib.util
@@ -40,6 +43,13 @@ def request_arm(request):
         except Exception:
             return None
     return None
+
+
+def hang():
+    marker = os.environ.get("QEMUD_BROKEN_SHIM_HANG_FILE")
+    if marker:
+        open(marker, "w").close()
+    time.sleep(3600)
 
 
 def write(text):
@@ -77,7 +87,7 @@ def main():
         if FAULT == "all_unsupported":
             reply = {"id": request["id"], "ok": False, "error": "unsupported"}
         if FAULT == "always_hang":
-            time.sleep(3600)
+            hang()
         if FAULT == "stderr_flood":
             # 4 MiB on stderr per request, far more than a pipe holds.
             block = "x" * 65535 + "\n"
@@ -100,7 +110,7 @@ def main():
             elif FAULT == "exit":
                 return 0
             elif FAULT == "hang":
-                time.sleep(3600)
+                hang()
             elif FAULT == "garbage":
                 write("this is not JSON \x01\x02 \xff\n")
                 continue

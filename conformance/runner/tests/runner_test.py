@@ -15,7 +15,11 @@ import argparse
 import json
 import os
 import re
+import resource
 import shlex
+import shutil
+import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -24,6 +28,7 @@ import xml.etree.ElementTree as ET
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.normpath(os.path.join(HERE, "..", "..", ".."))
+# The hand-made vectors carry protocolSha256 0...0: they run with --any-protocol.
 MINI = os.path.join(HERE, "data", "golden-mini")
 PYTHON_SHIM = "python3 " + shlex.quote(os.path.join(SOURCE, "conformance", "shims", "python-xdrlib", "shim.py"))
 NODE_SHIM = "node " + shlex.quote(os.path.join(SOURCE, "conformance", "shims", "node-js-xdr", "shim.js"))
@@ -52,11 +57,11 @@ FAST = ["--no-golden", "--random", "160", "--timeout-ms", "500"]
 LIBVIRT = ["--framing", "libvirt-0.3"]
 SCENARIOS = {
     # --- the in-tree implementations (no --shim)
-    "inprocess_mini": (["--vectors", MINI, "--random", "200"], 0,
+    "inprocess_mini": (["--vectors", MINI, "--any-protocol", "--random", "200"], 0,
                        [r"rpcgen: PASS", r"cxx: PASS", r"dynamic: PASS", r"non_canonical_char: 1 accepted"], 60),
     "inprocess_golden": (["--random", "200"], 0, [r"rpcgen: PASS", r"cxx: PASS", r"dynamic: PASS"], 90),
-    "inprocess_one_impl": (["--impl", "cxx", "--vectors", MINI], 0, [r"cxx in-tree: 13 cases"], 30),
-    "unknown_impl": (["--impl", "nope", "--vectors", MINI], 2, [r"no such in-tree implementation"], 30),
+    "inprocess_one_impl": (["--impl", "cxx", "--vectors", MINI, "--any-protocol"], 0, [r"cxx in-tree: 13 cases"], 30),
+    "unknown_impl": (["--impl", "nope", "--vectors", MINI, "--any-protocol"], 2, [r"no such in-tree implementation"], 30),
     "inprocess_libvirt": (LIBVIRT + ["--random", "200"], 0, [r"rpcgen: PASS", r"cxx: PASS", r"dynamic: PASS"], 90),
     # --- framing profiles: a shim that claims libvirt-0.3 but frames the seed's way, and one that lists none
     "framing_seed_only": (["--shim", broken("seed_only")] + LIBVIRT + ["--random", "200", "--timeout-ms", "2000"], 1,
@@ -71,7 +76,7 @@ SCENARIOS = {
                                        [r"cannot run: .*does not list framing libvirt-0\.3.*--require-all"], 30),
     "bad_framing": (LIBVIRT[:1] + ["libvirt-9"], 2, [r"--framing"], 30),
     # --- a correct shim, on the hand-made vectors
-    "python_mini": (["--shim", PYTHON_SHIM, "--vectors", MINI, "--random", "100"], 0, [r"python-xdrlib: PASS"], 60),
+    "python_mini": (["--shim", PYTHON_SHIM, "--vectors", MINI, "--any-protocol", "--random", "100"], 0, [r"python-xdrlib: PASS"], 60),
     # --- broken shims: each failure is named, the run goes on, the status is 1
     "wrong_field": (["--shim", broken("wrong_field")] + FAST, 1,
                     [r"FAIL random/server/QEMUD_SERVER_PKT_GET_VERSION/\d+ .*data\.getVersionReply\.versionNum: expected",
@@ -101,7 +106,7 @@ SCENARIOS = {
     "not_found": (["--shim", "/nonexistent/qemud-shim"] + FAST, 2, [r"cannot run: .*status 127"], 30),
     "no_kinds": (["--shim", broken("no_kinds")] + FAST, 2, [r"no case was executed", r"unsupported kind"], 30),
     "all_unsupported": (["--shim", broken("all_unsupported")] + FAST, 2, [r"no case was executed", r"unsupported op"], 30),
-    "only_nothing": (["--vectors", MINI, "--only", "no/such/*"], 2, [r"--only matched no case"], 30),
+    "only_nothing": (["--vectors", MINI, "--any-protocol", "--only", "no/such/*"], 2, [r"--only matched no case"], 30),
     "missing_vectors": (["--vectors", "/nonexistent/golden"], 2, [r"golden vectors missing"], 30),
     "bad_argument": (["--random", "lots"], 2, [r"--random"], 30),
     # --- skips
@@ -163,6 +168,331 @@ def run_scenario(runner, name):
         return problems
 
 
+# --- scenarios that need more than one command line (files, limits, signals)
+
+def run(cmd, timeout=60, **kwargs):
+    return subprocess.run(cmd, cwd=SOURCE, capture_output=True, text=True, errors="replace", timeout=timeout,
+                          **kwargs)
+
+
+def one_line_status_2(proc, what, pattern):
+    """Problems unless proc exited 2 with a qemud-conform line matching pattern."""
+    problems = []
+    if proc.returncode != 2:
+        problems.append("%s: exit status %d, expected 2" % (what, proc.returncode))
+    if not re.search(pattern, proc.stderr):
+        problems.append("%s: stderr lacks /%s/: %s" % (what, pattern, proc.stderr.strip()[:400]))
+    if "internal error" in proc.stderr:
+        problems.append("%s: says internal error" % what)
+    return problems
+
+
+def leftovers(folder, keep):
+    return sorted(set(os.listdir(folder)) - set(keep))
+
+
+def limit_file_size(size):
+    return lambda: resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+
+
+def reports_unwritable(runner, tmp):
+    problems = []
+    # A FIFO stands for a device (never /dev/full itself: a broken runner
+    # would replace a device of the machine).
+    device = os.path.join(tmp, "device")
+    os.mkfifo(device)
+    proc = run([runner, "--impl", "cxx", "--vectors", MINI, "--any-protocol", "-q", "--junit", device], timeout=30)
+    problems += one_line_status_2(proc, "--junit FIFO", re.escape(device) + r": not a regular file")
+    if not stat.S_ISFIFO(os.stat(device).st_mode):
+        problems.append("the FIFO was replaced")
+    os.unlink(device)
+    # A 2 KiB file-size limit: the write fails halfway; the old file stays.
+    for option in ("--junit", "--json"):
+        path = os.path.join(tmp, "report")
+        with open(path, "w") as f:
+            f.write("old\n")
+        proc = run([runner, "--impl", "cxx", "--no-golden", "--random", "300", "-q", option, path],
+                   preexec_fn=limit_file_size(2048))
+        problems += one_line_status_2(proc, option + " under a 2 KiB limit", re.escape(path) + r".*File too large")
+        with open(path) as f:
+            if f.read() != "old\n":
+                problems.append(option + ": the old file was not left intact")
+        if leftovers(tmp, ["report"]):
+            problems.append(option + ": left behind %s" % leftovers(tmp, ["report"]))
+        os.unlink(path)
+    return problems
+
+
+def report_path_first(runner, tmp):
+    # The shim would leave a file if it ever started: it must not.
+    started = os.path.join(tmp, "started")
+    shim = "touch %s; exec %s" % (shlex.quote(started), PYTHON_SHIM)
+    problems = []
+    for option in ("--junit", "--json"):
+        proc = run([runner, "--shim", shim, "--no-golden", "--random", "50", "-q", option,
+                    os.path.join(tmp, "no", "such", "dir", "r.xml")])
+        problems += one_line_status_2(proc, option + " in a missing folder", option + r": cannot write .*no/such/dir")
+    if os.path.exists(started):
+        problems.append("the shim was started before the report path was checked")
+    return problems
+
+
+def bad_numbers(runner, tmp):
+    problems = []
+    for option, value, pattern in (("--random", "-5", r"--random: must be a non-negative integer"),
+                                   ("--random", "1e3", r"--random: must be a non-negative integer"),
+                                   ("--seed", "-1", r"--seed: must be a non-negative integer"),
+                                   ("--max-failures", "-3", r"--max-failures: must be a non-negative integer"),
+                                   ("--timeout-ms", "-1", r"--timeout-ms: must be a positive integer"),
+                                   ("--timeout-ms", "0", r"--timeout-ms: must be a positive integer")):
+        proc = run([runner, "--impl", "cxx", "--no-golden", "--random", "1", option, value, "-q"])
+        problems += one_line_status_2(proc, option + " " + value, pattern)
+    return problems
+
+
+def copy_mini(tmp):
+    folder = os.path.join(tmp, "vectors")
+    shutil.copytree(MINI, folder)
+    return folder
+
+
+def protocol_mismatch(runner, tmp):
+    problems = []
+    proc = run([runner, "--impl", "cxx", "--vectors", MINI, "-q"])
+    problems += one_line_status_2(proc, "vectors of another protocol",
+                                  r"protocolSha256 is 0{64} but this build's protocol.x is [0-9a-f]{64}.*--any-protocol")
+    junit, report = os.path.join(tmp, "j.xml"), os.path.join(tmp, "r.json")
+    proc = run([runner, "--impl", "cxx", "--vectors", MINI, "--any-protocol", "-q", "--junit", junit, "--json", report])
+    if proc.returncode != 0:
+        problems.append("--any-protocol: exit status %d, expected 0" % proc.returncode)
+    else:
+        with open(report) as f:
+            notes = [n for r in json.load(f)["runs"] for n in r["notes"]]
+        if not any(n.startswith("--any-protocol") for n in notes):
+            problems.append("--any-protocol: the JSON report has no note saying so")
+        props = [p.get("value", "") for p in ET.parse(junit).getroot().iter("property") if p.get("name") == "note"]
+        if not any(v.startswith("--any-protocol") for v in props):
+            problems.append("--any-protocol: the JUnit report has no note property saying so")
+    return problems
+
+
+def vector_malformed(runner, tmp):
+    folder = copy_mini(tmp)
+    path = os.path.join(folder, "server_test.json")
+    with open(path) as f:
+        doc = json.load(f)
+    test = next(t for g in doc["testGroups"] for t in g["tests"] if t["result"] == "valid")
+    arm = test["value"]["data"]
+    member = [k for k in arm if k != "type"][0]
+    field = sorted(arm[member])[0]
+    arm[member][field] = "not a number" if not isinstance(arm[member][field], str) else 12345
+    with open(path, "w") as f:
+        json.dump(doc, f)
+    proc = run([runner, "--impl", "cxx", "--vectors", folder, "--any-protocol", "-q"])
+    return one_line_status_2(proc, "a wrongly typed value",
+                             re.escape(path) + r" tcId %d: member value\.data\.%s\.%s" % (test["tcId"], member, field))
+
+
+def vector_parse_errors(runner, tmp):
+    problems = []
+    folder = copy_mini(tmp)
+    path = os.path.join(folder, "client_test.json")
+    with open(path) as f:
+        text = f.read()
+    with open(path, "w") as f:
+        f.write(text[:len(text) // 2])
+    proc = run([runner, "--impl", "cxx", "--vectors", folder, "--any-protocol", "-q"])
+    problems += one_line_status_2(proc, "truncated vectors", re.escape(path) + r":\d+:\d+: not valid JSON")
+    os.unlink(path)
+    os.mkdir(path)
+    proc = run([runner, "--impl", "cxx", "--vectors", folder, "--any-protocol", "-q"])
+    problems += one_line_status_2(proc, "a directory as vector file", re.escape(path) + r": is a directory")
+    os.rmdir(path)
+    shutil.copy(os.path.join(MINI, "client_test.json"), path)
+    proc = run([runner, "--impl", "cxx", "--vectors", folder, "--any-protocol", "-q", "--disabled", folder])
+    problems += one_line_status_2(proc, "a directory as --disabled", r"--disabled: " + re.escape(folder) + r": is a directory")
+    disabled = os.path.join(tmp, "disabled.json")
+    with open(disabled, "w") as f:
+        f.write('{"golden/*": "why",\n  "x": }\n')
+    proc = run([runner, "--impl", "cxx", "--vectors", folder, "--any-protocol", "-q", "--disabled", disabled])
+    problems += one_line_status_2(proc, "a broken --disabled", re.escape(disabled) + r":2:8: not valid JSON")
+    header = os.path.join(folder, "header_test.json")
+    with open(header) as f:
+        doc = json.load(f)
+    tests = doc["testGroups"][0]["tests"]
+    tests[1]["tcId"] = tests[0]["tcId"]
+    with open(header, "w") as f:
+        json.dump(doc, f)
+    proc = run([runner, "--impl", "cxx", "--vectors", folder, "--any-protocol", "-q"])
+    problems += one_line_status_2(proc, "duplicate tcIds", re.escape(header) + r": tcId %d appears twice" % tests[0]["tcId"])
+    return problems
+
+
+def marked_processes(mark):
+    """pids whose environment holds mark (the shim, its shell and its children)."""
+    found = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            with open("/proc/%s/environ" % pid, "rb") as f:
+                if mark.encode() in f.read():
+                    found.append(int(pid))
+        except OSError:
+            pass
+    return found
+
+
+def interrupted_reports(junit, report, signum):
+    """Problems unless both reports parse, say interrupted, and agree on the cases."""
+    problems = []
+    try:
+        with open(report) as f:
+            doc = json.load(f)
+        root = ET.parse(junit).getroot()
+    except (OSError, ValueError, ET.ParseError) as error:
+        return ["reports missing or invalid after the signal: %s" % error]
+    if doc.get("interrupted") is not True or doc.get("signal") != signum or doc.get("exitCode") != 128 + signum:
+        problems.append("JSON report does not say interrupted by %d: %s" %
+                        (signum, {k: doc.get(k) for k in ("interrupted", "signal", "exitCode")}))
+    if not any(r.get("interrupted") for r in doc["runs"]):
+        problems.append("no run in the JSON report says interrupted")
+    props = {(p.get("name"), p.get("value")) for p in root.iter("property")}
+    if ("interrupted", "true") not in props:
+        problems.append("JUnit has no interrupted=true property")
+    cases = [c for r in doc["runs"] for c in r["cases"]]
+    if len(root.findall(".//testcase")) != len(cases):
+        problems.append("JUnit has %d <testcase>s, the JSON report %d cases" % (len(root.findall(".//testcase")), len(cases)))
+    return problems, cases
+
+
+def interrupt_shim(runner, tmp, twice=False):
+    mark = "QEMUD_RUNNER_TEST_MARK=%d-%d" % (os.getpid(), time.monotonic_ns())
+    hanging = os.path.join(tmp, "hanging")
+    # The shim's shell also starts a sleeping child in its process group:
+    # the runner must end the whole group.
+    shim = "sleep 3600 & exec " + broken("hang")
+    env = dict(os.environ, QEMUD_RUNNER_TEST_MARK=mark.split("=", 1)[1], QEMUD_BROKEN_SHIM_HANG_FILE=hanging)
+    junit, report = os.path.join(tmp, "j.xml"), os.path.join(tmp, "r.json")
+    cmd = [runner, "--shim", shim, "--no-golden", "--random", "400", "--timeout-ms", "120000", "-q",
+           "--junit", junit, "--json", report]
+    proc = subprocess.Popen(cmd, cwd=SOURCE, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    problems = []
+    try:
+        deadline = time.monotonic() + 60
+        while not os.path.exists(hanging) and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.05)
+        if not os.path.exists(hanging):
+            problems.append("the shim never reached its hang")
+        proc.send_signal(signal.SIGTERM)
+        if twice:
+            proc.send_signal(signal.SIGTERM)
+        started = time.monotonic()
+        out, err = proc.communicate(timeout=20)
+        if time.monotonic() - started > 5:
+            problems.append("took %.1f s to stop after SIGTERM" % (time.monotonic() - started))
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, err = proc.communicate()
+        problems.append("did not stop within 20 s of SIGTERM")
+    if proc.returncode != 143:
+        problems.append("exit status %d, expected 143" % proc.returncode)
+    time.sleep(0.2)
+    survivors = marked_processes(mark)
+    for pid in survivors:
+        os.kill(pid, signal.SIGKILL)
+    if survivors:
+        problems.append("processes of the shim survived: %s" % survivors)
+    temporaries = [n for n in os.listdir(tmp) if ".tmp" in n]
+    if temporaries:
+        problems.append("temporaries left behind: %s" % temporaries)
+    if not twice:
+        found = interrupted_reports(junit, report, signal.SIGTERM)
+        if isinstance(found, list):
+            return problems + found
+        more, cases = found
+        problems += more
+        # Every case before the hang finished and is there, in order; the
+        # case cut short is not reported as failed.
+        names = [c["name"] for c in cases]
+        if not names:
+            problems.append("no finished case in the reports")
+        if [int(n.rsplit("/", 1)[1]) for n in names] != list(range(len(names))):
+            problems.append("the finished cases are not random/.../0..%d: %s" % (len(names) - 1, names[:5]))
+        if any(c["status"] != "passed" for c in cases):
+            problems.append("a case is not passed: the interrupted case was reported")
+        if "interrupted" not in out:
+            problems.append("the summary does not say interrupted")
+    if problems:
+        problems.append("stderr: " + err.strip()[:400])
+    return problems
+
+
+def interrupt_inprocess(runner, tmp):
+    junit, report = os.path.join(tmp, "j.xml"), os.path.join(tmp, "r.json")
+    proc = subprocess.Popen([runner, "--impl", "cxx", "--no-golden", "--random", "30000", "-q", "--junit", junit,
+                             "--json", report], cwd=SOURCE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(1.5)
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        return ["did not stop within 60 s of SIGINT"]
+    if proc.returncode == 0:
+        return ["finished before the signal: make the run longer"]
+    problems = [] if proc.returncode == 130 else ["exit status %d, expected 130" % proc.returncode]
+    found = interrupted_reports(junit, report, signal.SIGINT)
+    return problems + (found if isinstance(found, list) else found[0])
+
+
+def peak_rss_kb(cmd):
+    """Peak RSS of cmd, measured in a fresh interpreter whose only child it is."""
+    probe = ("import resource, subprocess, sys\n"
+             "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True)\n"
+             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n")
+    proc = run([sys.executable, "-c", probe] + cmd, timeout=300)
+    return int(proc.stdout.strip()) if proc.returncode == 0 else None
+
+
+def memory_bounded(runner, tmp):
+    # Cases are drawn, run and written one at a time: ten times the cases
+    # must not take much more memory (it took about 9 KB per case before).
+    sizes = {}
+    for n in (2000, 20000):
+        sizes[n] = peak_rss_kb([runner, "--impl", "cxx", "--no-golden", "--random", str(n), "-q",
+                                "--junit", os.path.join(tmp, "j.xml"), "--json", os.path.join(tmp, "r.json")])
+        if sizes[n] is None:
+            return ["--random %d did not pass" % n]
+    print("peak RSS: --random 2000: %d KB, --random 20000: %d KB" % (sizes[2000], sizes[20000]))
+    if sizes[20000] > sizes[2000] + 20 * 1024:
+        return ["peak RSS grows with --random: %d KB for 2000 cases, %d KB for 20000" % (sizes[2000], sizes[20000])]
+    return []
+
+
+CUSTOM = {
+    "memory_bounded": memory_bounded,
+    "reports_unwritable": reports_unwritable,
+    "report_path_first": report_path_first,
+    "bad_numbers": bad_numbers,
+    "protocol_mismatch": protocol_mismatch,
+    "vector_malformed": vector_malformed,
+    "vector_parse_errors": vector_parse_errors,
+    "interrupt_shim": interrupt_shim,
+    "interrupt_twice": lambda runner, tmp: interrupt_shim(runner, tmp, twice=True),
+    "interrupt_inprocess": interrupt_inprocess,
+}
+
+
+def run_custom(runner, name):
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            return CUSTOM[name](runner, tmp)
+        except subprocess.TimeoutExpired as error:
+            return ["timed out: %s" % error]
+
+
 def check_reports(junit, report):
     problems = []
     try:
@@ -191,11 +521,12 @@ def main():
     parser.add_argument("scenarios", nargs="*")
     args = parser.parse_args()
     if args.list:
-        print("\n".join(SCENARIOS))
+        print("\n".join(list(SCENARIOS) + list(CUSTOM)))
         return 0
     failed = 0
-    for name in args.scenarios or list(SCENARIOS):
-        problems = run_scenario(os.path.abspath(args.runner), name)
+    for name in args.scenarios or list(SCENARIOS) + list(CUSTOM):
+        runner = os.path.abspath(args.runner)
+        problems = run_custom(runner, name) if name in CUSTOM else run_scenario(runner, name)
         print("%s %s" % ("FAIL" if problems else "ok  ", name))
         for p in problems:
             print("    " + p.replace("\n", "\n    "))

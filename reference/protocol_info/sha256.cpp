@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <vector>
 
-namespace qemud::golden {
+namespace qemud {
 
 namespace {
 
@@ -58,4 +58,4 @@ std::string sha256_hex(std::string_view data) {
     return out;
 }
 
-}  // namespace qemud::golden
+}  // namespace qemud
