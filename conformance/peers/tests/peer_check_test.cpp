@@ -89,6 +89,23 @@ BOOST_AUTO_TEST_CASE(peers_in_reply_to_off_by_one_is_named) {
     BOOST_TEST(contains(hostile.reason, "neither 0 nor a serial in the message"), hostile.reason);
 }
 
+BOOST_AUTO_TEST_CASE(peers_wrong_reply_type_is_named) {
+    ToyServer server(Framing::seed, ToyFault::wrong_type);
+    PeerResult result = run_server_case("call/QEMUD_CLIENT_PKT_GET_VERSION", options_for(server));
+    BOOST_TEST(result.status == PeerResult::Status::failed);
+    BOOST_TEST(result.step == "call 1 of 1: reply");
+    BOOST_TEST(contains(result.reason, "data.type (byte 16) is QEMUD_SERVER_PKT_GET_NODEINFO, expected "
+                                       "QEMUD_SERVER_PKT_GET_VERSION or QEMUD_SERVER_PKT_FAILURE"),
+               result.reason);
+    // In libvirt-0.3 framing the same field sits at the same offset (both
+    // headers are 8 bytes); the trailing-bytes vector's valid call is
+    // answered with the wrong type, which no hostile rule allows.
+    ToyServer libvirt(Framing::libvirt_0_3, ToyFault::wrong_type);
+    PeerResult hostile = run_server_case("hostile/trailing_bytes/7", options_for(libvirt, Framing::libvirt_0_3));
+    BOOST_TEST(hostile.status == PeerResult::Status::failed);
+    BOOST_TEST(contains(hostile.reason, "data.type (byte 16)"), hostile.reason);
+}
+
 BOOST_AUTO_TEST_CASE(peers_unanswered_pipelined_calls_are_named) {
     ToyServer server(Framing::seed, ToyFault::only_first_per_read);
     auto options = options_for(server, Framing::seed, 300);

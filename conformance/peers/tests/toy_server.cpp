@@ -121,7 +121,12 @@ void ToyServer::serve(int fd) {
                 return;
             }
             const ArmInfo* arm = info.find_arm(Direction::client, call.value().at("data").at("type").get<std::string>());
-            reply(*info.find_arm(Direction::server, arm->value + 1), call.value().at("serial").get<std::uint32_t>());
+            const ArmInfo* answer = info.find_arm(Direction::server, arm->value + 1);
+            if (fault_ == ToyFault::wrong_type) {
+                const ArmInfo* next = info.find_arm(Direction::server, arm->value + 2);
+                answer = next ? next : info.find_arm(Direction::server, 1);
+            }
+            reply(*answer, call.value().at("serial").get<std::uint32_t>());
         });
         if (error) {
             if (fault_ == ToyFault::stop_after_bad_framing) accepting_ = false;

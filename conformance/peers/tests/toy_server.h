@@ -20,6 +20,7 @@ namespace qemud::peers::testing {
 enum class ToyFault {
     none,
     in_reply_to_off_by_one,   // inReplyTo = serial + 1
+    wrong_type,               // answers with the next server type (GET_VERSION gets GET_NODEINFO)
     only_first_per_read,      // answers only the first call of each read(2): pipelined calls go unanswered
     stop_after_bad_framing,   // stops accepting connections after a badly framed message
     silent,                   // reads, never answers, never closes
