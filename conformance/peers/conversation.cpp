@@ -53,7 +53,10 @@ Session::Session(const PeerOptions& options, std::vector<TranscriptEntry>* trans
 Connection Session::open(const std::string& step) {
     std::string error;
     auto socket = PeerSocket::connect(address_, timeout(), &error);
-    if (!socket) fail(step, "cannot connect: " + error);
+    if (!socket) {
+        record({TranscriptEntry::Direction::event, connections_, elapsed(), "", nullptr, "cannot connect: " + error});
+        fail(step, "cannot connect: " + error);
+    }
     int index = connections_++;
     record({TranscriptEntry::Direction::event, index, elapsed(), "", nullptr, "connected to " + address_.text});
     return Connection(*this, index, std::move(*socket));

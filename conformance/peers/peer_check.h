@@ -63,9 +63,10 @@ std::vector<std::string> list_server_cases(const PeerOptions& options);
 // so. It never throws.
 PeerResult run_server_case(const std::string& name, const PeerOptions& options);
 
-// probe_server opens one connection and asks GET_VERSION: nullopt when the
-// server answers, else why not. A driver uses it to tell "cannot connect at
-// all" (exit 2) from failed cases.
+// probe_server opens one connection (one step timeout) and closes it:
+// nullopt when it connects, else why not. A driver uses it to tell "cannot
+// connect at all" (exit 2) from failed cases; a server that connects but
+// answers wrongly is the cases' business.
 std::optional<std::string> probe_server(const PeerOptions& options);
 
 // transcript_json is a result as JSON: name, status, step, reason, repro

@@ -1,7 +1,7 @@
 // peer_check_main.cpp: qemud-peer-check, the standalone driver of the
 // server conversation engine. One line per case, a summary, exit 0 (every
 // case passed or skipped), 1 (a case failed), 2 (bad arguments, no server
-// answering at all, or a transcript that could not be written).
+// to connect to, or a transcript that could not be written).
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -100,7 +100,7 @@ int main(int argc, char** argv) {
         }
     }
     if (auto down = qemud::peers::probe_server(options)) {
-        std::cerr << "qemud-peer-check: the server at " << options.address << " does not answer: " << *down << "\n";
+        std::cerr << "qemud-peer-check: cannot connect to the server: " << *down << "\n";
         return 2;
     }
 

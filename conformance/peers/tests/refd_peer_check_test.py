@@ -7,7 +7,7 @@ checks the exit code and which cases failed, then stops the daemon with
 SIGTERM and checks that it exited and left no socket file behind.
 
   refd_peer_check_test.py --refd PATH --peer-check PATH [--framing F]
-      [--bug NAME] --expect-exit N [--expect-fail GLOB ...] [--transcripts]
+      [--tcp] [--bug NAME] --expect-exit N [--expect-fail GLOB ...] [--transcripts]
 """
 import argparse
 import fnmatch
@@ -52,17 +52,22 @@ def main():
     parser.add_argument("--expect-exit", type=int, required=True)
     parser.add_argument("--expect-fail", action="append", default=[])
     parser.add_argument("--transcripts", action="store_true")
+    parser.add_argument("--tcp", action="store_true", help="listen on tcp:127.0.0.1:0 instead of a unix socket")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="qemud-peers-") as tmp:
         socket_path = os.path.join(tmp, "s")
-        command = [args.refd, "--listen", "unix:" + socket_path, "--framing", args.framing, "--seed", "7"]
+        listen = "tcp:127.0.0.1:0" if args.tcp else "unix:" + socket_path
+        command = [args.refd, "--listen", listen, "--framing", args.framing, "--seed", "7"]
         if args.bug:
             command += ["--bug", args.bug]
         daemon = subprocess.Popen(command, stdout=subprocess.PIPE)
         try:
-            print(wait_listening(daemon))
-            check = [args.peer_check, "--connect", "unix:" + socket_path, "--framing", args.framing,
+            line = wait_listening(daemon)
+            print(line)
+            # For tcp the line holds the port the kernel chose.
+            address = line.split("listening on ", 1)[1].split()[0]
+            check = [args.peer_check, "--connect", address, "--framing", args.framing,
                      "--timeout-ms", "1000"]
             transcript_dir = os.path.join(tmp, "transcripts")
             if args.transcripts:
