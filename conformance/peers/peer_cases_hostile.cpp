@@ -41,11 +41,30 @@ struct Vector {
 struct StreamReading {
     std::multimap<std::uint32_t, const ArmInfo*> answerable;
     std::set<std::uint32_t> failure_serials{0};
+    // messages: how many messages the wire starts if each header's length
+    // word is believed. One reply per message at most (rule 1): a second
+    // FAILURE for one bad header means the server lost its place in the
+    // stream and read a payload as a header.
+    std::size_t messages = 0;
 };
+
+std::size_t count_messages(const Bytes& wire, const FramingProfile& profile) {
+    std::size_t count = 0;
+    std::uint64_t at = 0;
+    while (at < wire.size()) {
+        ++count;
+        if (at + profile.header_size() > wire.size()) break;
+        HeaderWords words = profile.read(wire.data() + at);
+        if (words.length < profile.length_bias()) break;  // libvirt-0.3: shorter than its own header
+        at += profile.header_size() + std::uint64_t{profile.payload_size(words)};
+    }
+    return count;
+}
 
 StreamReading read_as_server(const Vector& v, Framing framing) {
     StreamReading out;
     const auto& profile = framing_profile(framing);
+    out.messages = count_messages(v.wire, profile);
     const std::size_t h = profile.header_size();
     // The word after the first header is the serial a server may have read
     // even from a message it then refused.
@@ -86,7 +105,10 @@ void run_hostile(Session& session, const Vector& v) {
                                            std::to_string(session.options().timeout_ms) + " ms");
                 break;
             }
-            ++replies;
+            if (++replies > allowed.messages)
+                session.fail(step, std::to_string(replies) + " replies to a wire of " + std::to_string(allowed.messages) +
+                                       " message(s) (by its length words): the server read part of a message as "
+                                       "a new one");
             const std::uint32_t to = reply.in_reply_to();
             const std::string field = "inReplyTo (byte " + std::to_string(in_reply_to_offset(session.profile())) + ")";
             if (is_failure(reply)) {
