@@ -151,6 +151,13 @@ BOOST_AUTO_TEST_CASE(peers_unknown_case_and_absent_server) {
     PeerResult absent = run_server_case("call/QEMUD_CLIENT_PKT_GET_VERSION", options);
     BOOST_TEST(absent.step == "connect");
     BOOST_TEST(contains(absent.reason, "cannot connect"), absent.reason);
+    // Unreadable golden vectors: one hostile case that fails naming the file.
+    PeerOptions no_golden = options;
+    no_golden.golden_dir = "/nonexistent/qemud-golden";
+    auto names = list_server_cases(no_golden);
+    BOOST_TEST((std::find(names.begin(), names.end(), "hostile/unavailable") != names.end()));
+    BOOST_TEST(contains(run_server_case("hostile/unavailable", no_golden).reason,
+                        "/nonexistent/qemud-golden/client_message_test.json"));
     options.address = "http://example";
     BOOST_TEST(contains(run_server_case("serial/edges", options).reason, "unix:PATH or tcp:HOST:PORT"));
 }
