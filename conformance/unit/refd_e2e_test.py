@@ -3,7 +3,8 @@
 socket in a temporary folder, sends GET_VERSION and DOMAIN_DEFINE over the
 socket, checks the replies word by word, then sends SIGTERM and checks that
 the daemon exited 0, removed its socket file and left no process behind.
-Also: `--bug help` lists the bugs, bad arguments exit 2 with one line.
+Also: a peer that never reads its replies is closed while others are
+served; `--bug help` lists the bugs; bad arguments exit 2 with one line.
 
 Usage: refd_e2e_test.py PATH/TO/qemud-refd
 Standard library only, so that it reads as an independent client.
@@ -15,6 +16,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import time
 
 MAGIC = 0x20001A64
 TIMEOUT = 20
@@ -116,6 +118,41 @@ def tcp_port_zero(binary):
     check(status == 0, "exit status %d after SIGINT" % status)
 
 
+def slow_writer(binary, folder):
+    """A peer that sends calls and never reads is closed once its unread
+    replies pass --max-output-bytes and it takes nothing for
+    --idle-timeout-ms; another peer is served meanwhile."""
+    path = os.path.join(folder, "slow.sock")
+    proc, _ = start(binary, ["--listen", "unix:" + path, "--idle-timeout-ms", "300", "--max-output-bytes", "4096"])
+    try:
+        slow = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        slow.connect(path)
+        calls = 200  # LIST_DEFINED_DOMAINS (client type 15): 16 bytes in, 20032 out
+        slow.sendall(b"".join(frame(struct.pack(">II", i, 15)) for i in range(calls)))
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as other:
+            other.settimeout(TIMEOUT)
+            other.connect(path)
+            other.sendall(frame(struct.pack(">II", 1, 0)))
+            check(read_reply(other)[1:3] == (1, 1), "GET_VERSION while a slow writer waits")
+        time.sleep(1.0)  # past the idle timeout, reading nothing
+        slow.settimeout(TIMEOUT)
+        received = 0
+        try:
+            while True:
+                chunk = slow.recv(65536)
+                if not chunk:
+                    break
+                received += len(chunk)
+        except ConnectionResetError:
+            pass
+        slow.close()
+        check(received < calls * 20032, "the slow writer got all %d bytes: not closed" % received)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        status = proc.wait(TIMEOUT)
+    check(status == 0, "exit status %d after SIGTERM" % status)
+
+
 def command_line(binary, folder):
     out = subprocess.run([binary, "--bug", "help"], capture_output=True, text=True, timeout=TIMEOUT)
     names = [line.split("\t")[0] for line in out.stdout.splitlines()]
@@ -133,6 +170,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="refd-e2e-") as folder:
         conversation(binary, folder)
         tcp_port_zero(binary)
+        slow_writer(binary, folder)
         command_line(binary, folder)
         check(os.listdir(folder) == [], "files left: %r" % os.listdir(folder))
     print("refd_e2e_test: ok")
