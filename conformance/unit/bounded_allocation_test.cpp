@@ -1,37 +1,14 @@
 // bounded_allocation_test.cpp: a header claiming a 4 GiB payload is
-// rejected by every implementation without a large allocation. This binary
-// replaces the global operator new to record the largest request, so it
-// holds nothing else.
+// rejected by every implementation without a large allocation. It links
+// largest_allocation.cpp to record the largest request.
 #define BOOST_TEST_MODULE bounded_allocation
 #include <boost/test/unit_test.hpp>
-
-#include <atomic>
-#include <cstdlib>
-#include <new>
 
 #include "codecs/registry.h"
 #include "framing/framing.h"
 #include "stream/stream_decoder.h"
+#include "largest_allocation.h"
 #include "wire_edit.h"
-
-namespace {
-std::atomic<std::size_t> largest_allocation{0};
-}
-
-// GCC flags free() in a replaced operator delete as mismatched; malloc and
-// free are exactly the pair used here.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-void* operator new(std::size_t size) {
-    std::size_t seen = largest_allocation.load();
-    while (size > seen && !largest_allocation.compare_exchange_weak(seen, size)) {
-    }
-    if (void* p = std::malloc(size ? size : 1)) return p;
-    throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-#pragma GCC diagnostic pop
 
 using namespace qemud;
 

@@ -1,38 +1,16 @@
 // refd_connection_test.cpp: qemud-refd's per-connection handler
 // (reference/refd/connection.h) driven in process: any chunking, pipelined
 // calls, the documented answer to each malformed message (FAILURE and go
-// on, or FAILURE and close), and bounded memory. This binary replaces the
-// global operator new to record the largest allocation.
+// on, or FAILURE and close), and bounded memory. It links
+// largest_allocation.cpp to record the largest allocation.
 #define BOOST_TEST_MODULE refd_connection
 #include <boost/test/unit_test.hpp>
 
-#include <atomic>
-#include <cstdlib>
-#include <new>
-
+#include "largest_allocation.h"
 #include "policy/policy.h"
 #include "refd/connection.h"
 #include "refd/failure.h"
 #include "refd_wire.h"
-
-namespace {
-std::atomic<std::size_t> largest_allocation{0};
-}
-
-// GCC flags free() in a replaced operator delete as mismatched; malloc and
-// free are exactly the pair used here.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-void* operator new(std::size_t size) {
-    std::size_t seen = largest_allocation.load();
-    while (size > seen && !largest_allocation.compare_exchange_weak(seen, size)) {
-    }
-    if (void* p = std::malloc(size ? size : 1)) return p;
-    throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-#pragma GCC diagnostic pop
 
 using namespace refd_test;
 using qemud::refd::Connection;
