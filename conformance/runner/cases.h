@@ -36,6 +36,7 @@ struct Case {
     std::optional<std::string> canonical_wire; // decode-only vectors
     std::vector<FieldSpan> layout;
     Framing framing = Framing::seed;           // the header's, for the framed kinds (header, *_message)
+    bool conversation = false;                 // a --connect case: message_type is its family, expect unused
 };
 
 std::string_view to_string(Expectation expect);

@@ -9,6 +9,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "connect_run.h"
 #include "options.h"
 
 #ifndef QEMUD_GOLDEN_DIR
@@ -77,6 +78,22 @@ int main(int argc, char** argv) {
     app.add_flag("--any-protocol", o.any_protocol, "run vectors whose protocolSha256 is not this build's protocol.x "
                                                    "(refused otherwise; the reports then carry a note)");
     app.add_flag("-q,--quiet", o.quiet, "no progress on stderr");
+    auto* connect = app.add_option(
+        "--connect", o.connect,
+        "test a running server instead of a codec: unix:PATH or tcp:HOST:PORT. Runs the conversation cases "
+        "(every call, pipelining, serial edges, stream chunking, concurrency, every hostile golden vector); "
+        "--timeout-ms is then per step (default 2000). See docs/PEERS.md");
+    app.add_option("--server-cmd", o.server_cmd,
+                   "with --connect: shell command that starts the server; the runner waits for it to accept, "
+                   "restarts it after a crash (the case fails naming the crash) and stops it at the end");
+    app.add_option("--stateful", o.stateful,
+                   "with --connect: also run N RapidCheck command sequences (define/create/start/suspend/resume/"
+                   "destroy/undefine/lookup/list/autostart of domains and networks) against a model; they CHANGE "
+                   "the server's state: test servers only")
+        ->check(whole_number(0, 1000000));
+    app.add_option("--transcript", o.transcript,
+                   "with --connect: write each failing conversation to DIR/<case>.json (hex + decoded value per "
+                   "message)");
 
     try {
         app.parse(argc, argv);
@@ -93,6 +110,25 @@ int main(int argc, char** argv) {
     o.vectors_given = vectors->count() > 0;
     o.framing = *qemud::framing_from_string(framing);
     o.timeout_given = timeout->count() > 0;
+    if (connect->count() > 0) {
+        // The codec options mean nothing to a server under test.
+        for (const char* name : {"--shim", "--impl", "--random", "--no-golden", "--any-protocol"})
+            if (app.count(name) > 0) {
+                std::cerr << "qemud-conform: " << name << " tests a codec; it cannot be combined with --connect\n";
+                return 2;
+            }
+        try {
+            return qemud::conform::run_connect(o);
+        } catch (const std::exception& e) {
+            std::cerr << "qemud-conform: internal error: " << e.what() << "\n";
+            return 2;
+        }
+    }
+    for (const char* name : {"--server-cmd", "--stateful", "--transcript"})
+        if (app.count(name) > 0) {
+            std::cerr << "qemud-conform: " << name << " needs --connect ADDR (a server under test)\n";
+            return 2;
+        }
     if (o.shim && !o.impls.empty()) {
         std::cerr << "qemud-conform: --impl selects in-tree implementations; it cannot be combined with --shim\n";
         return 2;

@@ -30,6 +30,13 @@ struct Options {
     std::size_t max_failures = 50;
     bool quiet = false;
     bool any_protocol = false;  // run vectors whose protocolSha256 is not this build's
+
+    // Server under test (connect_run.h): --connect ADDR runs the
+    // conversation cases against a running server instead of a codec.
+    std::optional<std::string> connect;
+    std::optional<std::string> server_cmd;  // started, watched and restarted by the runner
+    std::size_t stateful = 0;               // RapidCheck command sequences (0: none)
+    std::optional<std::string> transcript;  // folder of failing conversations
 };
 
 // run executes a parsed command line and returns the exit status (0, 1, 2).

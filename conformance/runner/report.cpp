@@ -37,7 +37,7 @@ void print_summary(std::ostream& out, const RunReport& run, std::size_t max_fail
         << " skipped, " << (all.accepted + all.rejected) << " acceptable (" << all.accepted << " accepted, "
         << all.rejected << " rejected)\n";
 
-    out << "  " << std::left << std::setw(44) << "message type" << std::right << std::setw(8) << "passed"
+    out << "  " << std::left << std::setw(44) << run.group_title << std::right << std::setw(8) << "passed"
         << std::setw(8) << "failed" << std::setw(8) << "skipped" << std::setw(10) << "accepted" << std::setw(10)
         << "rejected" << "\n";
     for (const auto& type : run.type_order) {
@@ -99,12 +99,16 @@ public:
         cases_ = 0;
     }
     void add_case(const Case& c, const CaseResult& result, const std::string& repro, double) override {
-        Json j = {{"name", c.name},
-                  {"kind", std::string(to_string(c.kind))},
-                  {"messageType", c.message_type},
-                  {"expected", std::string(to_string(c.expect))},
-                  {"status", std::string(to_string(result.status))},
-                  {"flags", c.flags}};
+        Json j = c.conversation ? Json{{"name", c.name},
+                                       {"kind", "conversation"},
+                                       {"family", c.message_type},
+                                       {"status", std::string(to_string(result.status))}}
+                                : Json{{"name", c.name},
+                                       {"kind", std::string(to_string(c.kind))},
+                                       {"messageType", c.message_type},
+                                       {"expected", std::string(to_string(c.expect))},
+                                       {"status", std::string(to_string(result.status))},
+                                       {"flags", c.flags}};
         if (!result.reason.empty()) j["reason"] = result.reason;
         if (result.status == Status::failed) j["repro"] = repro;
         out_.append(std::string(cases_++ ? ",\n   " : "\n   ") + dump(j));

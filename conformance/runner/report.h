@@ -35,6 +35,7 @@ struct FailureLine {
 struct RunReport {
     std::string implementation;  // hello's name, or the in-tree codec's
     std::string version;
+    std::string group_title = "message type";  // what by_type groups by ("case family" for --connect)
     std::vector<std::string> stale_disabled;  // --disabled globs that matched nothing
     std::vector<std::string> notes;
     bool interrupted = false;  // a signal cut this run short: the reports hold the cases that finished

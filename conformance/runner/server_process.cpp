@@ -1,0 +1,152 @@
+#include "server_process.h"
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+#include "interrupt.h"
+
+namespace qemud::conform {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr std::size_t tail_keep = 4096;
+
+std::string describe(int status) {
+    if (WIFEXITED(status)) {
+        // A shell that ran the server as its child reports a signal as
+        // 128 + the signal number: say which, since that is the crash.
+        const int code = WEXITSTATUS(status);
+        if (code > 128 && code < 128 + 65)
+            return "exited with status " + std::to_string(code) + " (killed by signal " + std::to_string(code - 128) +
+                   " (" + ::strsignal(code - 128) + "), as its shell reports it)";
+        return "exited with status " + std::to_string(code);
+    }
+    if (WIFSIGNALED(status))
+        return "killed by signal " + std::to_string(WTERMSIG(status)) + " (" + ::strsignal(WTERMSIG(status)) + ")";
+    return "stopped (wait status " + std::to_string(status) + ")";
+}
+
+}  // namespace
+
+ServerProcess::ServerProcess(std::string command, std::function<bool()> ready, std::chrono::milliseconds start_timeout)
+    : command_(std::move(command)), ready_(std::move(ready)), start_timeout_(start_timeout) {}
+
+ServerProcess::~ServerProcess() { stop(std::chrono::milliseconds(500)); }
+
+std::optional<std::string> ServerProcess::start() {
+    int out[2];
+    if (::pipe2(out, O_CLOEXEC) != 0) return std::string("pipe: ") + std::strerror(errno);
+    const pid_t pid = ::fork();
+    if (pid < 0) {
+        ::close(out[0]), ::close(out[1]);
+        return std::string("fork: ") + std::strerror(errno);
+    }
+    if (pid == 0) {
+        // Child: own process group (so stop() ends whatever the shell
+        // starts), no standard input, output and error on the pipe, default
+        // SIGPIPE (the runner ignores it; exec would inherit that).
+        ::setpgid(0, 0);
+        ::signal(SIGPIPE, SIG_DFL);
+        const int null = ::open("/dev/null", O_RDONLY);
+        if (null >= 0) ::dup2(null, 0);
+        ::dup2(out[1], 1);
+        ::dup2(out[1], 2);
+        ::execl("/bin/sh", "sh", "-c", command_.c_str(), static_cast<char*>(nullptr));
+        ::_exit(127);
+    }
+    ::setpgid(pid, pid);
+    set_child_group(pid);  // a SIGINT to the runner ends the server too
+    ::close(out[1]);
+    output_fd_ = out[0];
+    ::fcntl(output_fd_, F_SETFL, ::fcntl(output_fd_, F_GETFL) | O_NONBLOCK);
+    pid_ = pid;
+    ++starts_;
+
+    const auto deadline = Clock::now() + start_timeout_;
+    while (true) {
+        drain();
+        if (auto ended = exit_status()) return "the server command " + *ended + " before accepting a connection";
+        if (ready_()) return std::nullopt;
+        if (interrupted_by()) return std::string("interrupted");
+        if (Clock::now() >= deadline) {
+            stop(std::chrono::milliseconds(500));
+            return "the server accepted no connection within " + std::to_string(start_timeout_.count()) + " ms";
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+}
+
+void ServerProcess::drain() {
+    if (output_fd_ < 0) return;
+    char buf[4096];
+    while (true) {
+        const ssize_t n = ::read(output_fd_, buf, sizeof buf);
+        if (n > 0) {
+            tail_.append(buf, static_cast<std::size_t>(n));
+            if (tail_.size() > tail_keep) tail_.erase(0, tail_.size() - tail_keep);
+            continue;
+        }
+        if (n == 0) {
+            ::close(output_fd_);
+            output_fd_ = -1;
+        }
+        return;  // EAGAIN: nothing more for now
+    }
+}
+
+std::optional<std::string> ServerProcess::reap(bool wait) {
+    if (pid_ <= 0) return std::nullopt;
+    int status = 0;
+    pid_t got;
+    while ((got = ::waitpid(pid_, &status, wait ? 0 : WNOHANG)) < 0 && errno == EINTR) {
+    }
+    if (got != pid_) return std::nullopt;
+    clear_child_group(pid_);
+    // The shell is gone; anything it left in its group goes with it.
+    ::kill(-pid_, SIGKILL);
+    pid_ = -1;
+    drain();
+    return describe(status);
+}
+
+std::optional<std::string> ServerProcess::exit_status(std::chrono::milliseconds wait) {
+    const auto deadline = Clock::now() + wait;
+    while (true) {
+        drain();
+        if (auto ended = reap(false)) return ended;
+        if (pid_ <= 0 || Clock::now() >= deadline) return std::nullopt;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+}
+
+void ServerProcess::stop(std::chrono::milliseconds grace) {
+    if (pid_ > 0) {
+        ::kill(-pid_, SIGTERM);
+        const auto deadline = Clock::now() + grace;
+        while (pid_ > 0 && Clock::now() < deadline) {
+            drain();
+            if (reap(false)) break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        if (pid_ > 0) {
+            ::kill(-pid_, SIGKILL);
+            reap(true);
+        }
+    }
+    drain();
+    if (output_fd_ >= 0) ::close(output_fd_);
+    output_fd_ = -1;
+}
+
+std::string ServerProcess::output_tail() {
+    drain();
+    return tail_;
+}
+
+}  // namespace qemud::conform
