@@ -3,9 +3,11 @@
 # (qemud-conform, docs/SHIM-CONTRACT.md) over every golden vector plus
 # seeded random cases against the bundled implementations: the in-tree ones
 # (rpcgen, cxx, dynamic, in process), then the python-xdrlib and node-js-xdr
-# shims. Prints each summary; exits with the worst status (0 pass, 1 a case
-# failed, 2 a run could not be made). Extra arguments go to every
-# qemud-conform run (e.g. --seed 7, --random 1000).
+# shims; then the reference daemon, qemud-refd, as a server under test
+# (qemud-conform --connect, which starts and stops it: docs/PEERS.md).
+# Prints each summary; exits with the worst status (0 pass, 1 a case
+# failed, 2 a run could not be made). Extra arguments go to the codec runs
+# (e.g. --seed 7, --random 1000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash ci/setup.sh
@@ -24,6 +26,12 @@ run() {
 run --random 200 "$@"
 run --shim 'python3 conformance/shims/python-xdrlib/shim.py' --random 200 "$@"
 run --shim 'node conformance/shims/node-js-xdr/shim.js' --random 200 "$@"
+
+# The daemon listens on a socket in a private folder, removed on exit.
+peer_dir=$(mktemp -d "${TMPDIR:-/tmp}/qemud-main.XXXXXX")
+trap 'rm -rf "$peer_dir"' EXIT
+run --connect "unix:$peer_dir/refd.sock" \
+    --server-cmd "build/reference/refd/qemud-refd --listen unix:$peer_dir/refd.sock --seed 1" --stateful 200
 
 echo "== main: $([ "$worst" -eq 0 ] && echo PASS || echo "FAIL (worst exit status $worst)")"
 exit "$worst"

@@ -1,6 +1,6 @@
 // peer_cases_hostile.cpp: messages the policy rejects (and the acceptable
 // char forms), taken from the golden client_message vectors, sent to the
-// server one per connection. spec/PEERS.md rule 5: the server answers a
+// server one per connection. docs/PEERS.md rule 5: the server answers a
 // message it cannot decode with a FAILURE (inReplyTo the serial, or 0) or
 // closes the connection; rule 6: an acceptable form may also be answered.
 // Either way it must go on serving: a new connection's GET_VERSION is

@@ -1,5 +1,5 @@
 // peer_check.h: the conversation engine that tests a running server
-// (spec/PEERS.md "A conforming server"). Each named case is a short
+// (docs/PEERS.md "A conforming server"). Each named case is a short
 // conversation on fresh connections; the result says passed, failed or
 // skipped, and on failure which step, which field or byte, and how to
 // repeat it.

@@ -48,7 +48,7 @@ std::string file_name_of(std::string name) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"qemud-peer-check: run the server conversation cases (spec/PEERS.md) against a running server"};
+    CLI::App app{"qemud-peer-check: run the server conversation cases (docs/PEERS.md) against a running server"};
     qemud::peers::PeerOptions options;
     std::string framing = "seed";
     std::vector<std::string> only;

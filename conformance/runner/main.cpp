@@ -45,7 +45,8 @@ int main(int argc, char** argv) {
     o.program = argc > 0 ? argv[0] : "qemud-conform";
     o.vectors = QEMUD_GOLDEN_DIR;
     CLI::App app{"qemud-conform: checks an implementation of the qemud protocol against the golden vectors and "
-                 "randomized differential cases (shim protocol version 1, docs/SHIM-CONTRACT.md).\n"
+                 "randomized differential cases (shim protocol version 1, docs/SHIM-CONTRACT.md), or, with --connect, a "
+                 "running server through its socket (docs/PEERS.md).\n"
                  "Exit status: 0 every required case passed, 1 a case failed, 2 the run could not be made, "
                  "130/143 interrupted by SIGINT/SIGTERM (reports written for the cases that finished)."};
     app.add_option("--shim", o.shim, "shell command starting the shim (run by /bin/sh -c); without it, the "
@@ -62,7 +63,8 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"seed", "libvirt-0.3"}));
     app.add_option("--random", o.random, "number of seeded random differential cases (default 0)")
         ->check(whole_number(0, std::numeric_limits<std::uint32_t>::max()));
-    app.add_option("--seed", o.seed, "seed of the random cases (default 1)")
+    app.add_option("--seed", o.seed, "seed of the random cases, and with --connect of the call serials and the --stateful sequences "
+                                 "(default 1)")
         ->check(whole_number(0, std::numeric_limits<std::uint64_t>::max()));
     auto* timeout = app.add_option("--timeout-ms", o.timeout_ms, "per-request timeout (default 5000)")
                         ->check(whole_number(1, 3600000));
