@@ -140,6 +140,11 @@ std::optional<PeerSocket> PeerSocket::connect(const PeerAddress& address, std::c
     return std::nullopt;
 }
 
+PeerSocket PeerSocket::adopt(int fd) {
+    set_nonblocking(fd);
+    return PeerSocket(fd);
+}
+
 PeerSocket::PeerSocket(PeerSocket&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
 
 PeerSocket& PeerSocket::operator=(PeerSocket&& other) noexcept {

@@ -36,6 +36,10 @@ public:
     static std::optional<PeerSocket> connect(const PeerAddress& address, std::chrono::milliseconds timeout,
                                              std::string* error);
 
+    // adopt takes an accepted socket (a runner that plays the server),
+    // made non-blocking; the PeerSocket closes it.
+    static PeerSocket adopt(int fd);
+
     PeerSocket(PeerSocket&& other) noexcept;
     PeerSocket& operator=(PeerSocket&& other) noexcept;
     PeerSocket(const PeerSocket&) = delete;

@@ -6,10 +6,12 @@
 #include <exception>
 #include <iostream>
 #include <limits>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
 #include "connect_run.h"
+#include "listen_run.h"
 #include "options.h"
 
 #ifndef QEMUD_GOLDEN_DIR
@@ -94,8 +96,21 @@ int main(int argc, char** argv) {
                    "the server's state: test servers only")
         ->check(whole_number(0, 1000000));
     app.add_option("--transcript", o.transcript,
-                   "with --connect: write each failing conversation to DIR/<case>.json (hex + decoded value per "
-                   "message)");
+                   "with --connect or --listen: write each failing conversation to DIR/<case>.json (hex + decoded "
+                   "value per message)");
+    auto* listen = app.add_option(
+        "--listen", o.listen,
+        "test a client instead of a codec: listen on unix:PATH or tcp:127.0.0.1:PORT (port 0: any), run "
+        "--client-cmd once per case and play the server (in order, reversed, split, async notifications, FAILURE, "
+        "hostile replies). See docs/PEERS.md");
+    app.add_option("--client-cmd", o.client_cmd,
+                   "with --listen: shell command of the client under test; it gets QEMUD_ADDR, QEMUD_FRAMING and "
+                   "QEMUD_TIMEOUT_MS, reads its calls as JSON lines on standard input and prints one JSON line per "
+                   "completed call");
+    app.add_option("--client-timeout-ms", o.client_timeout_ms,
+                   "with --listen: the client's own time limit, given to it as QEMUD_TIMEOUT_MS (default 5000); a "
+                   "client still running that long after the runner's last answer hangs")
+        ->check(whole_number(1, 3600000));
 
     try {
         app.parse(argc, argv);
@@ -112,25 +127,45 @@ int main(int argc, char** argv) {
     o.vectors_given = vectors->count() > 0;
     o.framing = *qemud::framing_from_string(framing);
     o.timeout_given = timeout->count() > 0;
-    if (connect->count() > 0) {
-        // The codec options mean nothing to a server under test.
+    if (connect->count() > 0 && listen->count() > 0) {
+        std::cerr << "qemud-conform: --connect tests a server and --listen a client; give one of them\n";
+        return 2;
+    }
+    if (connect->count() > 0 || listen->count() > 0) {
+        const char* mode = connect->count() > 0 ? "--connect" : "--listen";
+        // The codec options mean nothing to a live peer.
         for (const char* name : {"--shim", "--impl", "--random", "--no-golden", "--any-protocol"})
             if (app.count(name) > 0) {
-                std::cerr << "qemud-conform: " << name << " tests a codec; it cannot be combined with --connect\n";
+                std::cerr << "qemud-conform: " << name << " tests a codec; it cannot be combined with " << mode << "\n";
+                return 2;
+            }
+        for (const char* name : connect->count() > 0 ? std::vector<const char*>{"--client-cmd", "--client-timeout-ms"}
+                                                     : std::vector<const char*>{"--server-cmd", "--stateful"})
+            if (app.count(name) > 0) {
+                std::cerr << "qemud-conform: " << name << " cannot be combined with " << mode << "\n";
                 return 2;
             }
         try {
-            return qemud::conform::run_connect(o);
+            return connect->count() > 0 ? qemud::conform::run_connect(o) : qemud::conform::run_listen(o);
         } catch (const std::exception& e) {
             std::cerr << "qemud-conform: internal error: " << e.what() << "\n";
             return 2;
         }
     }
-    for (const char* name : {"--server-cmd", "--stateful", "--transcript"})
+    for (const char* name : {"--server-cmd", "--stateful"})
         if (app.count(name) > 0) {
             std::cerr << "qemud-conform: " << name << " needs --connect ADDR (a server under test)\n";
             return 2;
         }
+    for (const char* name : {"--client-cmd", "--client-timeout-ms"})
+        if (app.count(name) > 0) {
+            std::cerr << "qemud-conform: " << name << " needs --listen ADDR (a client under test)\n";
+            return 2;
+        }
+    if (app.count("--transcript") > 0) {
+        std::cerr << "qemud-conform: --transcript needs --connect or --listen (a live peer)\n";
+        return 2;
+    }
     if (o.shim && !o.impls.empty()) {
         std::cerr << "qemud-conform: --impl selects in-tree implementations; it cannot be combined with --shim\n";
         return 2;

@@ -36,7 +36,12 @@ struct Options {
     std::optional<std::string> connect;
     std::optional<std::string> server_cmd;  // started, watched and restarted by the runner
     std::size_t stateful = 0;               // RapidCheck command sequences (0: none)
-    std::optional<std::string> transcript;  // folder of failing conversations
+    std::optional<std::string> transcript;  // folder of failing conversations (--connect, --listen)
+
+    // Client under test (listen_run.h): --listen ADDR --client-cmd CMD.
+    std::optional<std::string> listen;
+    std::optional<std::string> client_cmd;
+    int client_timeout_ms = 5000;           // given to the client as QEMUD_TIMEOUT_MS
 };
 
 // run executes a parsed command line and returns the exit status (0, 1, 2).
