@@ -27,6 +27,7 @@ namespace {
 
 using peers::PeerResult;
 using peers::PeerSocket;
+using peers::shell_quote;
 using peers::TranscriptEntry;
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
@@ -38,12 +39,6 @@ constexpr auto batch_gap = milliseconds(150);  // no new call for this long: ans
 struct Stop {
     std::string step, reason;
 };
-
-std::string shell_quote(const std::string& text) {
-    std::string out = "'";
-    for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-}
 
 // first_difference names the first path where two JSON values differ.
 std::optional<std::string> first_difference(const Json& got, const Json& want, const std::string& path) {

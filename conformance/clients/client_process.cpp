@@ -1,5 +1,7 @@
 #include "client_process.h"
 
+#include "child_process.h"
+
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -15,8 +17,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr std::size_t stderr_keep = 4096;
 constexpr std::size_t max_output = 1 << 20;  // a client that floods stdout is cut here
-
-void set_nonblocking(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK); }
 
 // A shell that ran the client as its child reports a signal as 128 + n.
 bool shell_signal(int code) { return code > 128 && code < 128 + 65; }
@@ -42,38 +42,14 @@ ClientProcess::ClientProcess(std::string command, Environment environment)
 ClientProcess::~ClientProcess() { kill(); }
 
 std::optional<std::string> ClientProcess::start(std::string input) {
-    int in[2], out[2], err[2];
-    if (::pipe2(in, O_CLOEXEC) != 0) return std::string("pipe: ") + std::strerror(errno);
-    if (::pipe2(out, O_CLOEXEC) != 0) {
-        ::close(in[0]), ::close(in[1]);
-        return std::string("pipe: ") + std::strerror(errno);
-    }
-    if (::pipe2(err, O_CLOEXEC) != 0) {
-        ::close(in[0]), ::close(in[1]), ::close(out[0]), ::close(out[1]);
-        return std::string("pipe: ") + std::strerror(errno);
-    }
-    const pid_t pid = ::fork();
-    if (pid < 0) {
-        for (int fd : {in[0], in[1], out[0], out[1], err[0], err[1]}) ::close(fd);
-        return std::string("fork: ") + std::strerror(errno);
-    }
-    if (pid == 0) {
-        ::setpgid(0, 0);
-        ::signal(SIGPIPE, SIG_DFL);
-        ::dup2(in[0], 0);
-        ::dup2(out[1], 1);
-        ::dup2(err[1], 2);
-        ::setenv("QEMUD_ADDR", environment_.address.c_str(), 1);
-        ::setenv("QEMUD_FRAMING", environment_.framing.c_str(), 1);
-        ::setenv("QEMUD_TIMEOUT_MS", std::to_string(environment_.timeout_ms).c_str(), 1);
-        ::execl("/bin/sh", "sh", "-c", command_.c_str(), static_cast<char*>(nullptr));
-        ::_exit(127);
-    }
-    ::setpgid(pid, pid);
-    ::close(in[0]), ::close(out[1]), ::close(err[1]);
-    pid_ = pid;
-    stdin_fd_ = in[1], stdout_fd_ = out[0], stderr_fd_ = err[0];
-    for (int fd : {stdin_fd_, stdout_fd_, stderr_fd_}) set_nonblocking(fd);
+    support::ChildOptions options;
+    options.environment = {{"QEMUD_ADDR", environment_.address},
+                           {"QEMUD_FRAMING", environment_.framing},
+                           {"QEMUD_TIMEOUT_MS", std::to_string(environment_.timeout_ms)}};
+    support::Child child;
+    if (auto error = support::spawn_shell(command_, options, child)) return error;
+    pid_ = child.pid;
+    stdin_fd_ = child.stdin_fd, stdout_fd_ = child.stdout_fd, stderr_fd_ = child.stderr_fd;
     input_ = std::move(input);
     input_written_ = 0;
     pump();

@@ -23,12 +23,6 @@ const std::vector<PeerCase>& case_table(const PeerOptions& options) {
     return tables.emplace(key, std::move(cases)).first->second;
 }
 
-std::string shell_quote(const std::string& text) {
-    std::string out = "'";
-    for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-}
-
 std::string_view direction_name(TranscriptEntry::Direction d) {
     switch (d) {
         case TranscriptEntry::Direction::sent: return "sent";
@@ -39,6 +33,12 @@ std::string_view direction_name(TranscriptEntry::Direction d) {
 }
 
 }  // namespace
+
+std::string shell_quote(const std::string& text) {
+    std::string out = "'";
+    for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
 
 std::string_view to_string(PeerResult::Status status) {
     switch (status) {

@@ -69,6 +69,9 @@ PeerResult run_server_case(const std::string& name, const PeerOptions& options);
 // answers wrongly is the cases' business.
 std::optional<std::string> probe_server(const PeerOptions& options);
 
+// shell_quote wraps text in single quotes for /bin/sh (repro lines).
+std::string shell_quote(const std::string& text);
+
 // transcript_json is a result as JSON: name, status, step, reason, repro
 // and the transcript (the --transcript files).
 nlohmann::json transcript_json(const PeerResult& result);

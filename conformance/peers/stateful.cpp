@@ -44,12 +44,6 @@ std::string joined(const std::vector<std::string>& commands) {
     return out;
 }
 
-std::string shell_quote(const std::string& text) {
-    std::string out = "'";
-    for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-}
-
 }  // namespace
 
 PeerResult run_stateful(const PeerOptions& options, const StatefulOptions& stateful) {

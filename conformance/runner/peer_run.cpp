@@ -125,24 +125,8 @@ int report_peer_run(const Options& o, PeerRun& run) {
                   << report.failure_count() << " failed\n";
     for (auto& w : writers) w->end_run(report);
 
-    // The verdict, as run.cpp's.
     const int signal = interrupted_by();
-    int exit_code = could_not_run ? 2 : 0;
-    print_summary(std::cout, report, o.max_failures);
-    const bool none = report.executed_none();
-    if (none && !signal) {
-        std::cout << "qemud-conform: " << report.implementation << ": no case was executed; this is not a pass\n";
-        exit_code = 2;
-    } else if (report.failure_count() > 0 && exit_code == 0) {
-        exit_code = 1;
-    }
-    std::cout << "qemud-conform: " << report.implementation << ": "
-              << (report.interrupted ? "INTERRUPTED" : none ? "NOT RUN" : report.failure_count() ? "FAIL" : "PASS")
-              << "\n";
-    if (signal) {
-        exit_code = 128 + signal;
-        std::cerr << "qemud-conform: interrupted by signal " << signal << "; reports hold the cases that finished\n";
-    }
+    const int exit_code = judge_runs(std::cout, {report}, could_not_run, signal, o.max_failures);
     const Verdict verdict{exit_code, signal};
     for (auto& w : writers)
         if (auto error = w->finish(verdict)) return cannot_run(*error);

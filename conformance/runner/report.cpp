@@ -1,6 +1,7 @@
 #include "report.h"
 
 #include <iomanip>
+#include <iostream>
 
 namespace qemud::conform {
 
@@ -138,5 +139,35 @@ private:
 }  // namespace
 
 std::unique_ptr<ReportWriter> make_json_report(const std::string& path) { return std::make_unique<JsonReport>(path); }
+
+int judge_runs(std::ostream& out, const std::vector<RunReport>& runs, bool could_not_run, int signal,
+               std::size_t max_failures) {
+    int exit_code = could_not_run ? 2 : 0;
+    for (const auto& report : runs) {
+        const bool none = report.executed_none();
+        print_summary(out, report, max_failures);
+        if (none && signal) {
+            // Interrupted before any case ran: nothing to judge.
+        } else if (none) {
+            out << "qemud-conform: " << report.implementation
+                << ": no case was executed (every case skipped: unsupported kinds or ops, or disabled); "
+                   "this is not a pass\n";
+            std::cerr << "qemud-conform: " << report.implementation << ": no case was executed; not a pass\n";
+            exit_code = 2;
+        } else if (report.failure_count() > 0 && exit_code == 0) {
+            exit_code = 1;
+        }
+        out << "qemud-conform: " << report.implementation << ": "
+            << (report.interrupted ? "INTERRUPTED" : none ? "NOT RUN" : report.failure_count() ? "FAIL" : "PASS")
+            << "\n\n";
+    }
+    // An interrupted run exits as the signal would have (130, 143), after
+    // its reports: the cases that finished are not lost.
+    if (signal) {
+        exit_code = 128 + signal;
+        std::cerr << "qemud-conform: interrupted by signal " << signal << "; reports hold the cases that finished\n";
+    }
+    return exit_code;
+}
 
 }  // namespace qemud::conform

@@ -61,6 +61,13 @@ struct RunReport {
 // verdict.
 void print_summary(std::ostream& out, const RunReport& run, std::size_t max_failures);
 
+// judge_runs prints each run's summary and verdict line and returns the
+// exit status: 2 if could_not_run or a run executed no case, else 1 if a
+// case failed, else 0; 128 + signal when a signal cut the run short (the
+// reports hold the cases that finished).
+int judge_runs(std::ostream& out, const std::vector<RunReport>& runs, bool could_not_run, int signal,
+               std::size_t max_failures);
+
 // Verdict is what the whole run came to.
 struct Verdict {
     int exit_code = 0;

@@ -210,31 +210,7 @@ int run(const Options& o) {
         for (auto& w : writers) w->begin_run(report), w->end_run(report);
         runs.push_back(std::move(report));
     }
-    int exit_code = could_not_run ? 2 : 0;
-    for (auto& report : runs) {
-        const bool none = report.executed_none();
-        print_summary(std::cout, report, o.max_failures);
-        if (none && signal) {
-            // Interrupted before any case ran: nothing to judge.
-        } else if (none) {
-            std::cout << "qemud-conform: " << report.implementation
-                      << ": no case was executed (every case skipped: unsupported kinds or ops, or disabled); "
-                         "this is not a pass\n";
-            std::cerr << "qemud-conform: " << report.implementation << ": no case was executed; not a pass\n";
-            exit_code = 2;
-        } else if (report.failure_count() > 0 && exit_code == 0) {
-            exit_code = 1;
-        }
-        std::cout << "qemud-conform: " << report.implementation << ": "
-                  << (report.interrupted ? "INTERRUPTED" : none ? "NOT RUN" : report.failure_count() ? "FAIL" : "PASS")
-                  << "\n\n";
-    }
-    // An interrupted run exits as the signal would have (130, 143), after
-    // its reports: the cases that finished are not lost.
-    if (signal) {
-        exit_code = 128 + signal;
-        std::cerr << "qemud-conform: interrupted by signal " << signal << "; reports hold the cases that finished\n";
-    }
+    const int exit_code = judge_runs(std::cout, runs, could_not_run, signal, o.max_failures);
     const Verdict verdict{exit_code, signal};
     for (auto& w : writers)
         if (auto error = w->finish(verdict)) return cannot_run(*error);

@@ -8,6 +8,7 @@
 #include <thread>
 #include <unistd.h>
 
+#include "child_process.h"
 #include "interrupt.h"
 
 namespace qemud::conform {
@@ -40,32 +41,12 @@ ServerProcess::ServerProcess(std::string command, std::function<bool()> ready, s
 ServerProcess::~ServerProcess() { stop(std::chrono::milliseconds(500)); }
 
 std::optional<std::string> ServerProcess::start() {
-    int out[2];
-    if (::pipe2(out, O_CLOEXEC) != 0) return std::string("pipe: ") + std::strerror(errno);
-    const pid_t pid = ::fork();
-    if (pid < 0) {
-        ::close(out[0]), ::close(out[1]);
-        return std::string("fork: ") + std::strerror(errno);
-    }
-    if (pid == 0) {
-        // Child: own process group (so stop() ends whatever the shell
-        // starts), no standard input, output and error on the pipe, default
-        // SIGPIPE (the runner ignores it; exec would inherit that).
-        ::setpgid(0, 0);
-        ::signal(SIGPIPE, SIG_DFL);
-        const int null = ::open("/dev/null", O_RDONLY);
-        if (null >= 0) ::dup2(null, 0);
-        ::dup2(out[1], 1);
-        ::dup2(out[1], 2);
-        ::execl("/bin/sh", "sh", "-c", command_.c_str(), static_cast<char*>(nullptr));
-        ::_exit(127);
-    }
-    ::setpgid(pid, pid);
-    set_child_group(pid);  // a SIGINT to the runner ends the server too
-    ::close(out[1]);
-    output_fd_ = out[0];
-    ::fcntl(output_fd_, F_SETFL, ::fcntl(output_fd_, F_GETFL) | O_NONBLOCK);
-    pid_ = pid;
+    // No standard input; its output and errors on one pipe, drained.
+    support::Child child;
+    if (auto error = support::spawn_shell(command_, {false, true, {}}, child)) return error;
+    set_child_group(child.pid);  // a SIGINT to the runner ends the server too
+    output_fd_ = child.stdout_fd;
+    pid_ = child.pid;
     ++starts_;
 
     const auto deadline = Clock::now() + start_timeout_;

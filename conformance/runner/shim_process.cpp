@@ -1,5 +1,6 @@
 #include "shim_process.h"
 
+#include "child_process.h"
 #include "interrupt.h"
 
 #include <cerrno>
@@ -23,8 +24,6 @@ int remaining_ms(Clock::time_point deadline) {
     return left < 0 ? 0 : static_cast<int>(left);
 }
 
-void set_nonblocking(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK); }
-
 void close_fd(int& fd) {
     if (fd >= 0) ::close(fd);
     fd = -1;
@@ -38,42 +37,13 @@ ShimProcess::ShimProcess(std::string command, std::size_t max_line)
 ShimProcess::~ShimProcess() { kill(); }
 
 std::optional<std::string> ShimProcess::start() {
-    int in[2], out[2], err[2];
-    if (::pipe2(in, O_CLOEXEC) != 0) return std::string("pipe: ") + std::strerror(errno);
-    if (::pipe2(out, O_CLOEXEC) != 0) {
-        ::close(in[0]), ::close(in[1]);
-        return std::string("pipe: ") + std::strerror(errno);
-    }
-    if (::pipe2(err, O_CLOEXEC) != 0) {
-        ::close(in[0]), ::close(in[1]), ::close(out[0]), ::close(out[1]);
-        return std::string("pipe: ") + std::strerror(errno);
-    }
-    const pid_t pid = ::fork();
-    if (pid < 0) {
-        for (int fd : {in[0], in[1], out[0], out[1], err[0], err[1]}) ::close(fd);
-        return std::string("fork: ") + std::strerror(errno);
-    }
-    if (pid == 0) {
-        // Child: own process group, pipes on 0/1/2 (dup2 clears CLOEXEC),
-        // default SIGPIPE (the runner ignores it; exec would inherit that).
-        ::setpgid(0, 0);
-        ::signal(SIGPIPE, SIG_DFL);
-        ::dup2(in[0], 0);
-        ::dup2(out[1], 1);
-        ::dup2(err[1], 2);
-        ::execl("/bin/sh", "sh", "-c", command_.c_str(), static_cast<char*>(nullptr));
-        ::_exit(127);
-    }
-    ::setpgid(pid, pid);  // also here, so the group exists before any kill
-    set_child_group(pid);  // a signal to the runner ends the shim's group too
-    ::close(in[0]), ::close(out[1]), ::close(err[1]);
-    pid_ = pid;
-    stdin_fd_ = in[1];
-    stdout_fd_ = out[0];
-    stderr_fd_ = err[0];
-    set_nonblocking(stdin_fd_);
-    set_nonblocking(stdout_fd_);
-    set_nonblocking(stderr_fd_);
+    support::Child child;
+    if (auto error = support::spawn_shell(command_, {}, child)) return error;
+    set_child_group(child.pid);  // a signal to the runner ends the shim's group too
+    pid_ = child.pid;
+    stdin_fd_ = child.stdin_fd;
+    stdout_fd_ = child.stdout_fd;
+    stderr_fd_ = child.stderr_fd;
     pending_.clear();
     stderr_tail_.clear();
     return std::nullopt;
