@@ -12,6 +12,10 @@
 #    side in this run (CPU time: the machine may be shared);
 # 4. measures cxx on the 20016-byte payload once per kernel level
 #    (QEMUD_CXX_SIMD=avx512|avx2|sse2|portable);
+# 4b. runs bench/qemud_refd_bench (calls/s through qemud-refd's loop over a
+#    Unix socket against a raw ping-pong of the same bytes; repetitions
+#    interleaved at random, medians of REAL time: a round trip is mostly
+#    the other thread's work) and prints calls/s and refd/raw per depth;
 # 5. if clang and the libFuzzer binaries build-fuzz/fuzz/*_fuzzer exist,
 #    records exec/s of each over a fixed 30-second run; otherwise says so;
 # 6. if clang is installed, builds the clang-fuzz configuration (ASan +
@@ -22,6 +26,7 @@
 #    and prints differential / baseline exec/s per target.
 #
 #   ci/bench.sh --fuzz-only  # step 6 alone
+#   ci/bench.sh --refd-only  # step 4b alone (Release build of that program only)
 #
 # Environment: BENCH_REPETITIONS (default 5), BENCH_MIN_TIME seconds per
 # repetition (default 0.2), FUZZ_SECONDS (default 30), BENCH_OUT (default
@@ -70,24 +75,6 @@ fuzz_vs_baseline() {
     done
 }
 
-if [ "${1:-}" = "--fuzz-only" ]; then
-    out="${BENCH_OUT:-build-fuzzbase/bench-results}"
-    fuzz_vs_baseline
-    exit 0
-fi
-
-cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DQEMUD_BUILD_BENCH=ON >/dev/null
-cmake --build build-bench --parallel "$(nproc)" --target qemud_codec_bench qemud_stream_bench qemud_simd_check
-mkdir -p "$out"
-
-echo "== machine"
-grep -m1 'model name' /proc/cpuinfo || true
-echo "simd flags: $(grep -m1 -o -w -E 'sse2|avx2|avx512f|avx512bw|avx512vl' /proc/cpuinfo | sort -u | tr '\n' ' ')"
-echo "nproc: $(nproc)   load: $(cut -d' ' -f1-3 /proc/loadavg)"
-
-echo "== simd_check"
-build-bench/bench/qemud_simd_check
-
 run() {  # run <binary> <json> [args...]
     local bin="$1" json="$2"
     shift 2
@@ -95,6 +82,61 @@ run() {  # run <binary> <json> [args...]
         --benchmark_min_time="$min_time" --benchmark_out="$json" --benchmark_out_format=json \
         "$@" >/dev/null 2>"$json.log"
 }
+
+machine() {
+    echo "== machine"
+    grep -m1 'model name' /proc/cpuinfo || true
+    echo "simd flags: $(grep -m1 -o -w -E 'sse2|avx2|avx512f|avx512bw|avx512vl' /proc/cpuinfo | sort -u | tr '\n' ' ')"
+    echo "nproc: $(nproc)   load: $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
+# refd_vs_raw: step 4b (docs/PERFORMANCE.md, "qemud-refd over a Unix
+# socket"). Random interleaving spreads the load of a shared machine over
+# both sides of each ratio instead of over one benchmark's repetitions.
+refd_vs_raw() {
+    echo "== qemud-refd over a unix socket vs a raw ping-pong (${reps} repetitions, interleaved, medians of real time)"
+    run build-bench/bench/qemud_refd_bench "$out/refd.json" --benchmark_enable_random_interleaving=true
+    python3 - "$out/refd.json" <<'PY'
+import json, sys
+with open(sys.argv[1]) as f:
+    data = json.load(f)
+# run_name: "refd/GET_VERSION/depth:16/real_time"
+m = {b["run_name"].removesuffix("/real_time"): b["items_per_second"]
+     for b in data["benchmarks"] if b.get("aggregate_name") == "median"}
+print(f"{'call':22} {'depth':>5} {'refd calls/s':>13} {'raw calls/s':>13} {'refd/raw':>9}")
+for name in sorted({n.split("/", 1)[1] for n in m}, key=lambda n: (n.split("/")[0], int(n.split(":")[1]))):
+    call, depth = name.split("/depth:")
+    r, w = m.get("refd/" + name), m.get("raw/" + name)
+    if r and w:
+        print(f"{call:22} {depth:>5} {r:13.0f} {w:13.0f} {r / w:8.2f}x")
+PY
+}
+
+if [ "${1:-}" = "--fuzz-only" ]; then
+    out="${BENCH_OUT:-build-fuzzbase/bench-results}"
+    fuzz_vs_baseline
+    exit 0
+fi
+
+if [ "${1:-}" = "--refd-only" ]; then
+    cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DQEMUD_BUILD_BENCH=ON >/dev/null
+    cmake --build build-bench --parallel "$(nproc)" --target qemud_refd_bench
+    mkdir -p "$out"
+    machine
+    refd_vs_raw
+    echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+    exit 0
+fi
+
+cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DQEMUD_BUILD_BENCH=ON >/dev/null
+cmake --build build-bench --parallel "$(nproc)" --target qemud_codec_bench qemud_stream_bench qemud_simd_check \
+    qemud_refd_bench
+mkdir -p "$out"
+
+machine
+
+echo "== simd_check"
+build-bench/bench/qemud_simd_check
 
 echo "== codec_bench and stream_bench (${reps} repetitions, medians)"
 run build-bench/bench/qemud_codec_bench "$out/codec.json"
@@ -163,6 +205,9 @@ for level in ("avx512", "avx2", "sse2", "portable"):
         cells += [ratio(m[f"{op}/rpcgen/{arm}"], m[f"{op}/cxx/{arm}"]), ratio(mc, m[f"{op}/cxx/{arm}"])]
     print(f"{level:10} " + " ".join(f"{c:>16}" for c in cells))
 PY
+
+echo
+refd_vs_raw
 
 echo
 echo "== fuzz targets: exec/s over ${fuzz_seconds} s"
