@@ -40,18 +40,25 @@ def run(cli, args, stdin="", env=None):
 
 
 def start_refd(refd, path):
-    proc = subprocess.Popen([refd, "--listen", "unix:" + path, "--seed", "5"], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    line = proc.stdout.readline()
-    check(line.startswith("qemud-refd: listening on "), "refd startup line %r" % line)
-    return proc
+    """qemud-refd on the unix path and a free TCP port; returns the process
+    and the TCP address it chose."""
+    proc = subprocess.Popen([refd, "--listen", "unix:" + path, "--listen", "tcp:127.0.0.1:0", "--seed", "5"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lines = [proc.stdout.readline(), proc.stdout.readline()]
+    check(all(l.startswith("qemud-refd: listening on ") for l in lines), "refd startup lines %r" % lines)
+    return proc, lines[1].strip().split("listening on ", 1)[1]
 
 
 def against_refd(cli, refd, folder):
     path = os.path.join(folder, "refd.sock")
     address = "unix:" + path
-    proc = start_refd(refd, path)
+    proc, tcp = start_refd(refd, path)
     try:
+        # TCP, the address as the daemon printed it.
+        status, lines, err = run(cli, ["--connect", tcp, "nodeinfo"])
+        check(status == 0 and [l["type"] for l in lines] == ["QEMUD_SERVER_PKT_GET_NODEINFO"],
+              "tcp nodeinfo: %d %r %r" % (status, lines, err))
+
         # One command.
         status, lines, err = run(cli, ["--connect", address, "version"])
         check(status == 0, "version: exit %d, stderr %r" % (status, err))
