@@ -5,7 +5,8 @@ against it: one command, --pipeline, the stdin JSON-line contract (with
 QEMUD_ADDR), FAILURE replies (exit 1), argument and input errors (exit 2,
 one line, nothing on stdout). Then, against small fake servers written
 here: an asynchronous notification ignored, a server that never answers
-(the deadline), one that closes. Finally it stops the daemon and checks
+(the deadline), one that closes, and each client --bug seen from outside
+(as reference/cli/README.md describes it). It stops the daemon and checks
 that no socket file or process is left.
 
 Usage: cli_e2e_test.py PATH/TO/qemud-cli PATH/TO/qemud-refd
@@ -203,11 +204,71 @@ def against_fakes(cli, folder):
     check(status == 1 and lines == [] and err.count("connection closed by the server") == 2, "closed: %d %r" % (status, err))
 
 
+def num_domains_reply(serial, in_reply_to, n):
+    return struct.pack(">IIIIIi", MAGIC, 16, serial, in_reply_to, 4, n)
+
+
+def bug_symptoms(cli, folder):
+    """Each client bug, seen from outside as README.md says a runner sees it."""
+    path = os.path.join(folder, "bugs.sock")
+
+    def conversation(args, behaviour):
+        seen = {}
+
+        def serve(conn):
+            seen["calls"] = behaviour(conn)
+
+        thread = fake_server(path, serve)
+        result = run(cli, ["--connect", "unix:" + path, "--timeout-ms", "3000"] + args)
+        thread.join(TIMEOUT)
+        return result, seen.get("calls")
+
+    def out_of_order(conn):
+        calls = [read_call(conn), read_call(conn)]
+        conn.sendall(num_domains_reply(1, calls[1][0], 22) + num_domains_reply(2, calls[0][0], 11))
+        return calls
+
+    for bug, first_serial in ((None, 2), ("match-by-order", 1)):
+        (status, lines, err), _ = conversation((["--bug", bug] if bug else []) + ["--pipeline", "num", "num"],
+                                               out_of_order)
+        check(status == 0 and lines[0]["serial"] == first_serial
+              and lines[0]["value"]["numDomainsReply"]["numDomains"] == 22, "%s: %r" % (bug, lines))
+
+    def two_serials(conn):
+        calls = [read_call(conn), read_call(conn)]
+        conn.sendall(version_reply(1, calls[0][0]) + version_reply(2, calls[1][0]))
+        return calls
+
+    for bug, serials in ((None, [1, 2]), ("serial-reuse", [1, 1])):
+        (status, lines, err), calls = conversation((["--bug", bug] if bug else []) + ["--pipeline", "version", "version"],
+                                                   two_serials)
+        check(status == 0 and [c[0] for c in calls] == serials, "%s: serials %r" % (bug, calls))
+
+    def wrong_type(conn):
+        serial, _ = read_call(conn)
+        conn.sendall(num_domains_reply(1, serial, 5))
+
+    for bug, want in ((None, (1, 0)), ("accept-wrong-type", (0, 1))):
+        (status, lines, err), _ = conversation((["--bug", bug] if bug else []) + ["version"], wrong_type)
+        check((status, len(lines)) == want, "%s: %d %r %r" % (bug, status, lines, err))
+    check(lines[0]["type"] == "QEMUD_SERVER_PKT_NUM_DOMAINS", "accept-wrong-type: %r" % lines)
+
+    def one_reply(conn):
+        serial, _ = read_call(conn)
+        conn.sendall(version_reply(1, serial))
+
+    for bug, want in ((None, 0), ("short-read", 1)):
+        (status, lines, err), _ = conversation((["--bug", bug] if bug else []) + ["version"], one_reply)
+        check(status == want, "%s: %d %r" % (bug, status, err))
+    check("malformed reply at stream byte 0" in err, "short-read: %r" % err)
+
+
 def main():
     cli, refd = sys.argv[1], sys.argv[2]
     with tempfile.TemporaryDirectory(prefix="qemud-cli-e2e-") as folder:
         against_refd(cli, refd, folder)
         against_fakes(cli, folder)
+        bug_symptoms(cli, folder)
         check(os.listdir(folder) == ["vm.xml"], "left in the folder: %r" % os.listdir(folder))
     print("cli_e2e_test: ok")
 
