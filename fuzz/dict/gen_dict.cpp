@@ -63,7 +63,11 @@ int main(int argc, char** argv) {
     std::vector<Direction> directions;
     bool framed = true;
     std::size_t max_len = 0;
-    if (target == "header_fuzzer") {
+    if (target == "client_reply_fuzzer") {
+        // qemud-cli's ReplyMatcher reads a server stream, as server_stream_fuzzer.
+        directions = {Direction::server};
+        max_len = 65536;
+    } else if (target == "header_fuzzer") {
         directions = {Direction::client, Direction::server};
         max_len = info.header_size() + info.max_any_payload() + 8;
     } else if (target == "client_payload_fuzzer" || target == "server_payload_fuzzer") {
