@@ -42,7 +42,9 @@ struct Stop {
 
 // first_difference names the first path where two JSON values differ.
 std::optional<std::string> first_difference(const Json& got, const Json& want, const std::string& path) {
-    if (got.type() != want.type()) return path + " is " + got.dump() + ", expected " + want.dump();
+    // Numbers compare by value: JSON does not say signed or unsigned.
+    if (got.type() != want.type() && !(got.is_number() && want.is_number()))
+        return path + " is " + got.dump() + ", expected " + want.dump();
     if (got.is_object()) {
         for (auto it = want.begin(); it != want.end(); ++it) {
             if (!got.contains(it.key())) return path + "." + it.key() + " is missing";
@@ -343,7 +345,7 @@ private:
         event("the client " + *ended);
         for (const auto& line : process_.lines()) event("client output: " + line);
         if (socket_) drain_extra_calls();
-        if (process_.killed_by_signal()) stop("client exit", "the client crashed: it " + *ended);
+        if (process_.killed_by_signal()) stop("client exit", "the client crashed: " + *ended);
         check_lines();
         const bool refused = hostile(case_.answer);
         const int want = case_.answer == Answer::failure ? 1 : 0;
@@ -362,6 +364,17 @@ private:
             stop("after the last answer", "the client sent another call (at stream byte " +
                                               std::to_string(f.stream_offset) + ") that the case did not ask for");
         });
+    }
+
+    // last_stderr_line: what the client last said about itself, as a hint
+    // after a missing result ("; the client's stderr ends: ...").
+    std::string last_stderr_line() const {
+        std::string tail = process_.stderr_tail();
+        while (!tail.empty() && (tail.back() == '\n' || tail.back() == '\r')) tail.pop_back();
+        if (tail.empty()) return "";
+        std::string line = tail.substr(tail.rfind('\n') == std::string::npos ? 0 : tail.rfind('\n') + 1);
+        if (line.size() > 200) line = line.substr(0, 197) + "...";
+        return "; the client's stderr ends: " + line;
     }
 
     void check_lines() {
@@ -406,7 +419,7 @@ private:
         for (const auto& [serial, sent] : sent_)
             if (!sent.hostile && !reported.count(serial))
                 stop("client output", "no line for serial " + std::to_string(serial) + ", which was answered (" +
-                                          sent.data.at("type").get<std::string>() + ")");
+                                          sent.data.at("type").get<std::string>() + ")" + last_stderr_line());
     }
 
     struct Call {

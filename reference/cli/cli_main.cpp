@@ -86,12 +86,21 @@ int main(int argc, char** argv) {
     CLI::App app{"qemud-cli: the reference qemud client (reference/cli/README.md)", "qemud-cli"};
     std::string connect = env_or("QEMUD_ADDR", "");
     std::string framing = env_or("QEMUD_FRAMING", "seed");
+    // A runner that drives the client sets its time limit in the
+    // environment (QEMUD_TIMEOUT_MS), as it sets the address and framing.
     int timeout_ms = 5000;
+    if (const std::string env = env_or("QEMUD_TIMEOUT_MS", ""); !env.empty()) {
+        char* end = nullptr;
+        const long value = std::strtol(env.c_str(), &end, 10);
+        if (*end != '\0' || value <= 0 || value > 3600000)
+            return usage_error("QEMUD_TIMEOUT_MS: '" + env + "' is not a number of milliseconds from 1 to 3600000");
+        timeout_ms = static_cast<int>(value);
+    }
     std::vector<std::string> bugs;
     bool pipeline = false;
     app.add_option("--connect", connect, "unix:PATH or tcp:HOST:PORT (default: $QEMUD_ADDR)");
     app.add_option("--framing", framing, "seed or libvirt-0.3 (default: $QEMUD_FRAMING, else seed)");
-    app.add_option("--timeout-ms", timeout_ms, "deadline of the whole run, connecting included")
+    app.add_option("--timeout-ms", timeout_ms, "deadline of the whole run, connecting included (default: $QEMUD_TIMEOUT_MS, else 5000)")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
     app.add_option("--bug", bugs, "switch on a deliberate bug; repeatable; `--bug help` lists them")
