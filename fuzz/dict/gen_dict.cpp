@@ -147,11 +147,18 @@ int main(int argc, char** argv) {
     std::size_t n = 0;
     for (const auto& [bytes, name] : entries) dict << "# " << name << "\nkw" << ++n << "=" << bytes << "\n";
     std::string options = "[libfuzzer]\nmax_len = " + std::to_string(max_len) + "\ndict = " + target + ".dict\n";
-    // The daemon target's memory bound under libFuzzer: a read holds at most
-    // one message of 16 KB or so and its replies, so any single allocation
-    // of 1 MB or more is a finding, and the process stays well under 1 GB
-    // with ASan's shadow and quarantine.
-    if (dispatch) options += "rss_limit_mb = 1024\nmalloc_limit_mb = 1\n";
+    if (dispatch) {
+        // The daemon target's allocation bound under libFuzzer: one read may
+        // complete a call per smallest client message, each answered with up
+        // to the largest server message (a 16-byte call can ask for a 20 KB
+        // reply; the daemon's event loop feeds 256-byte slices for that
+        // reason), and the output vector may grow to twice that. Anything
+        // larger, e.g. an allocation from a trusted length word, is a crash.
+        const std::size_t min_call = info.header_size() + info.min_payload(Direction::client);
+        const std::size_t max_reply = info.header_size() + info.max_payload(Direction::server);
+        const std::size_t output = max_len / min_call * max_reply;
+        options += "rss_limit_mb = 2560\nmalloc_limit_mb = " + std::to_string((2 * output >> 20) + 1) + "\n";
+    }
     // Written whole or not at all, like every generated file (reference/io).
     for (const auto& [path, text] : {std::pair{dict_path, dict.str()}, std::pair{options_path, options}})
         if (auto error = qemud::io::write_file(path, text)) {
