@@ -58,7 +58,8 @@ struct Expected {
 };
 
 Expected frame_stream(ByteView stream, std::optional<Framing> framing) {
-    StreamDecoder decoder = framing ? StreamDecoder(Direction::client, *framing) : StreamDecoder::detecting(Direction::client);
+    StreamDecoder decoder =
+        framing ? StreamDecoder(Direction::client, *framing) : StreamDecoder::detecting(Direction::client);
     const std::size_t header = ProtocolInfo::get().header_size();
     Expected e;
     model::qemud_packet_client call{};
@@ -118,24 +119,27 @@ void check_replies(Conversation& c, ByteView out, std::size_t read, std::size_t 
         if (c.answered < due) {
             const Call& call = c.expected.calls[c.answered];
             if (reply.inReplyTo != call.serial)
-                finding("wrong-in-reply-to", here + ": inReplyTo " + std::to_string(reply.inReplyTo) + ", the call (ending at stream byte " +
-                                                 std::to_string(call.end) + ") has serial " + std::to_string(call.serial));
+                finding("wrong-in-reply-to", here + ": inReplyTo " + std::to_string(reply.inReplyTo) +
+                                                 ", the call (ending at stream byte " + std::to_string(call.end) +
+                                                 ") has serial " + std::to_string(call.serial));
             if (!failure && static_cast<std::uint32_t>(reply.data.type) != call.type + 1)
-                finding("wrong-reply-type", here + ": reply type " + std::to_string(static_cast<std::uint32_t>(reply.data.type)) +
+                finding("wrong-reply-type", here + ": reply type " +
+                                                std::to_string(static_cast<std::uint32_t>(reply.data.type)) +
                                                 " to a call of type " + std::to_string(call.type));
             // A payload the strict decoder refuses gets FAILURE
             // malformed_message, and only such a payload does: a decoded
             // call always has the arm its type selects.
-            const bool malformed =
-                failure && std::get<model::qemud_packet_failure_reply>(reply.data.arm).code ==
-                               static_cast<std::uint32_t>(refd::FailureCode::malformed_message);
+            const bool malformed = failure && std::get<model::qemud_packet_failure_reply>(reply.data.arm).code ==
+                                                  static_cast<std::uint32_t>(refd::FailureCode::malformed_message);
             if (malformed == call.decodes)
-                finding(call.decodes ? "refuses-valid-call" : "answers-malformed-call",
-                        here + ": the strict decoder " + (call.decodes ? "accepts" : "refuses") +
-                            " the call's payload (serial " + std::to_string(call.serial) + ", type " +
-                            std::to_string(call.type) + "), the reply is " +
-                            (failure ? "FAILURE code " + std::to_string(std::get<model::qemud_packet_failure_reply>(reply.data.arm).code)
-                                     : "type " + std::to_string(static_cast<std::uint32_t>(reply.data.type))));
+                finding(
+                    call.decodes ? "refuses-valid-call" : "answers-malformed-call",
+                    here + ": the strict decoder " + (call.decodes ? "accepts" : "refuses") +
+                        " the call's payload (serial " + std::to_string(call.serial) + ", type " +
+                        std::to_string(call.type) + "), the reply is " +
+                        (failure ? "FAILURE code " +
+                                       std::to_string(std::get<model::qemud_packet_failure_reply>(reply.data.arm).code)
+                                 : "type " + std::to_string(static_cast<std::uint32_t>(reply.data.type))));
             ++c.answered;
         } else if (closed && c.expected.framing_error && failure && reply.inReplyTo == 0 &&
                    at + header + size == out.size()) {
@@ -154,9 +158,11 @@ void check_replies(Conversation& c, ByteView out, std::size_t read, std::size_t 
         finding("call-unanswered", where(c, read, stream_pos) + ": " + std::to_string(due) + " calls complete, " +
                                        std::to_string(c.answered) + " answered");
     if (closed && !c.close_failure)
-        finding("close-without-failure", where(c, read, stream_pos) + ": the connection closed without a FAILURE (inReplyTo 0) last");
+        finding("close-without-failure",
+                where(c, read, stream_pos) + ": the connection closed without a FAILURE (inReplyTo 0) last");
     if (closed && !c.expected.framing_error)
-        finding("closes-on-good-stream", where(c, read, stream_pos) + ": the connection closed; the stream has no header the profile refuses");
+        finding("closes-on-good-stream",
+                where(c, read, stream_pos) + ": the connection closed; the stream has no header the profile refuses");
 }
 
 // Allocation bound, counted in the GCC replay build only (under libFuzzer
@@ -210,20 +216,23 @@ void check_dispatch(ByteView input) {
         check_replies(c, out, read, pos, !open);
     }
     if (open && expected.framing_error)
-        finding("stays-open-on-broken-header", "the whole stream is read and the connection is open; the stream breaks: " +
-                                                   expected.framing_error->to_string());
+        finding("stays-open-on-broken-header",
+                "the whole stream is read and the connection is open; the stream breaks: " +
+                    expected.framing_error->to_string());
     if (!open) {
         out.clear();
         if (connection.feed(stream.first(std::min<std::size_t>(stream.size(), 1)), out) || !out.empty())
-            finding("reads-after-close", "a read after the close returned open or wrote " + std::to_string(out.size()) + " bytes");
+            finding("reads-after-close",
+                    "a read after the close returned open or wrote " + std::to_string(out.size()) + " bytes");
     }
     if (connection.calls_answered() != c.replies)
         finding("count-disagrees", "calls_answered() is " + std::to_string(connection.calls_answered()) + ", " +
                                        std::to_string(c.replies) + " replies were written");
     if (expected.framing && connection.framing() != expected.framing)
-        finding("framing-disagrees", std::string("the connection speaks ") +
-                                         (connection.framing() ? std::string(to_string(*connection.framing())) : "nothing yet") +
-                                         ", the stream's headers are " + std::string(to_string(*expected.framing)));
+        finding("framing-disagrees",
+                std::string("the connection speaks ") +
+                    (connection.framing() ? std::string(to_string(*connection.framing())) : "nothing yet") +
+                    ", the stream's headers are " + std::string(to_string(*expected.framing)));
 }
 
 }  // namespace qemud::fuzz
