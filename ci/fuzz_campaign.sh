@@ -42,15 +42,16 @@ while [ $# -gt 0 ]; do
     *) targets+=("$1"); shift ;;
   esac
 done
-[ ${#targets[@]} -gt 0 ] || targets=(header_fuzzer client_payload_fuzzer server_payload_fuzzer client_stream_fuzzer server_stream_fuzzer)
 tool() { command -v "$1" || command -v "$1-14" || { echo "fuzz_campaign: $1 not found" >&2; exit 2; }; }
 
 build=${QEMUD_FUZZ_BUILD_DIR:-build-fuzz}
 out=$build/campaign/$(date +%Y%m%d-%H%M%S)
 mkdir -p "$out"
+if [ "$build_first" -eq 1 ]; then cmake --preset clang-fuzz >/dev/null; fi
+# Every target the build defines (qemud_add_fuzzer lists them).
+[ ${#targets[@]} -gt 0 ] || mapfile -t targets < "$build/fuzz/fuzz_targets.txt"
 echo "fuzz_campaign: ${targets[*]}, ${seconds}s each on $jobs jobs; output in $out"
 if [ "$build_first" -eq 1 ]; then
-  cmake --preset clang-fuzz >/dev/null
   cmake --build "$build" --target "${targets[@]}" -- -j"$(nproc)" | tail -n 1
 fi
 

@@ -27,7 +27,9 @@ bash fuzz/ossfuzz_build.sh >"$root/build.log" 2>&1 || { tail -n 40 "$root/build.
 
 seconds=${QEMUD_FUZZ_SMOKE_OSSFUZZ_SECONDS:-3}
 status=0
-for t in header_fuzzer client_payload_fuzzer server_payload_fuzzer client_stream_fuzzer server_stream_fuzzer; do
+# Every target the build defines (fuzz/ossfuzz_build.sh builds in $WORK/qemud-ossfuzz-build).
+mapfile -t targets < "$WORK/qemud-ossfuzz-build/fuzz/fuzz_targets.txt"
+for t in "${targets[@]}"; do
   for f in "$t" "$t.dict" "$t.options" "${t}_seed_corpus.zip"; do
     [ -s "$OUT/$f" ] || { echo "fuzz_ossfuzz_local: FAIL missing $OUT/$f"; status=1; }
   done

@@ -9,9 +9,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(header_fuzzer client_payload_fuzzer server_payload_fuzzer client_stream_fuzzer server_stream_fuzzer)
 
 cmake --preset clang-fuzz >/dev/null
+# Every target the build defines (qemud_add_fuzzer lists them).
+[ ${#targets[@]} -gt 0 ] || mapfile -t targets < build-fuzz/fuzz/fuzz_targets.txt
 cmake --build build-fuzz --target "${targets[@]}"
 
 work=$(mktemp -d)

@@ -178,6 +178,8 @@ std::optional<Surface> surface_from_name(std::string_view name) {
     if (name == "server_payload") return Surface::server_payload;
     if (name == "client_stream") return Surface::client_stream;
     if (name == "server_stream") return Surface::server_stream;
+    // The daemon's conversation target reads a client stream in the same format.
+    if (name == "server_dispatch") return Surface::client_stream;
     return std::nullopt;
 }
 

@@ -15,11 +15,20 @@ are a small valid message of the direction, then one message of any
 result, cut into chunks of several sizes; the stream targets tell the
 framing profile from the first header, so a stream's first message is of
 the same profile as the rest.
+
+server_dispatch_fuzzer reads the same stream format (a client's side of a
+conversation with qemud-refd). Its seeds are the client stream seeds again,
+each cut into an even or odd number of parts (the target runs the daemon
+with framing detection or fixed to the first header's profile by that
+parity), and a few conversations (conversations.py) in both profiles and
+both modes.
 """
 import json
 import pathlib
 import random
 import sys
+
+import conversations
 
 
 # Framing profiles with their own framed files, and the prefix of their seeds' names.
@@ -33,6 +42,10 @@ def load(golden, kind):
             yield test["tcId"], test["result"], bytes.fromhex(test["wire"])
 
 
+def load_groups(golden, kind):
+    return json.loads((golden / f"{kind}_test.json").read_text())["testGroups"]
+
+
 def parts(stream, sizes):
     out, pos, i = bytearray(), 0, 0
     while pos < len(stream):
@@ -40,6 +53,26 @@ def parts(stream, sizes):
         out += n.to_bytes(2, "big") + stream[pos:pos + n]
         pos, i = pos + n, i + 1
     return bytes(out)
+
+
+def parts_of_parity(stream, sizes, even):
+    """parts(stream, sizes) with one part split in two when the number of
+    parts does not have the parity asked for (or kept whole when no part can
+    be split)."""
+    data = parts(stream, sizes)
+    count, pos, cut = 0, 0, None
+    while pos < len(data):
+        n = int.from_bytes(data[pos:pos + 2], "big")
+        if n >= 2 and cut is None:
+            cut = (pos, n)
+        pos, count = pos + 2 + n, count + 1
+    if (count % 2 == 0) == even or cut is None:
+        return data
+    at, n = cut
+    body = data[at + 2:at + 2 + n]
+    half = n // 2
+    split = (half.to_bytes(2, "big") + body[:half] + (n - half).to_bytes(2, "big") + body[half:])
+    return data[:at] + split + data[at + 2 + n:]
 
 
 def write(out, target, name, data):
@@ -71,6 +104,15 @@ def main():
                     sizes = [1, 2, 61]
                 write(out, f"{direction}_stream_fuzzer", f"{prefix}{direction}_stream-{tc}-{result}",
                       parts(stream, sizes))
+                if direction == "client":
+                    write(out, "server_dispatch_fuzzer", f"{prefix}dispatch-{tc}-{result}",
+                          parts_of_parity(stream, sizes, even=int(tc) % 2 == 0))
+    for folder, prefix in PROFILES:
+        templates = conversations.templates(load_groups(golden, f"{folder}client_message"))
+        for name, stream in conversations.streams(templates):
+            for mode, even in (("auto", True), ("fixed", False)):
+                write(out, "server_dispatch_fuzzer", f"{prefix}conversation-{name}-{mode}",
+                      parts_of_parity(stream, [4096, 5, 300], even))
 
 
 if __name__ == "__main__":
