@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # fuzz_seeds.sh: regenerates corpus/<target>/ of every fuzz target: the
-# candidate seeds from the golden vectors (fuzz/seeds/make_seeds.py) plus
+# candidate seeds from the golden vectors (fuzz/seeds/make_seeds.py, and
+# client_reply_seeds.py for client_reply_fuzzer) plus
 # what corpus/<target>/ already holds (minimized finds), merged with
 # libFuzzer's -merge=1 so only inputs that add coverage stay, smallest first.
 # Builds the clang-fuzz preset in build-fuzz/ first. Run it after the golden
@@ -18,6 +19,8 @@ cmake --build build-fuzz --target "${targets[@]}"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 python3 fuzz/seeds/make_seeds.py golden "$work/candidates"
+# The client's side has its own handmade conversations.
+python3 fuzz/seeds/client_reply_seeds.py golden "$work/candidates/client_reply_fuzzer"
 for t in "${targets[@]}"; do
   mkdir -p "corpus/$t" "$work/merged/$t"
   before=$(find "corpus/$t" -type f | wc -l)

@@ -4,7 +4,9 @@
 # seeded random cases against the bundled implementations: the in-tree ones
 # (rpcgen, cxx, dynamic, in process), then the python-xdrlib and node-js-xdr
 # shims; then the reference daemon, qemud-refd, as a server under test
-# (qemud-conform --connect, which starts and stops it: docs/PEERS.md).
+# (qemud-conform --connect, which starts and stops it), and the reference
+# client, qemud-cli, as a client under test (qemud-conform --listen, which
+# runs it once per case): docs/PEERS.md.
 # Prints each summary; exits with the worst status (0 pass, 1 a case
 # failed, 2 a run could not be made). Extra arguments go to the codec runs
 # (e.g. --seed 7, --random 1000).
@@ -32,6 +34,7 @@ peer_dir=$(mktemp -d "${TMPDIR:-/tmp}/qemud-main.XXXXXX")
 trap 'rm -rf "$peer_dir"' EXIT
 run --connect "unix:$peer_dir/refd.sock" \
     --server-cmd "build/reference/refd/qemud-refd --listen unix:$peer_dir/refd.sock --seed 1" --stateful 200
+run --listen "unix:$peer_dir/cli.sock" --client-cmd build/reference/cli/qemud-cli
 
 echo "== main: $([ "$worst" -eq 0 ] && echo PASS || echo "FAIL (worst exit status $worst)")"
 exit "$worst"
