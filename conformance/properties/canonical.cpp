@@ -27,7 +27,7 @@ void put_be32(Bytes& wire, std::size_t offset, std::uint32_t word) {
 // walk adds the element words of one declaration placed at `offset`. Nested
 // fixed-size structs and fixed arrays of them are followed through the AST;
 // nothing of variable size occurs in an arm of this protocol (every arm has
-// one payload size, PROTOCOL.md section 5), so none is followed.
+// one payload size, docs/WIRE.md), so none is followed.
 void walk(const xdr::Declaration& d, std::size_t offset, const std::string& path, std::vector<ElementSite>& out) {
     const auto& spec = info().spec();
     const xdr::TypeRef type = xdr::resolve_typedefs(spec, d.type);

@@ -1,4 +1,4 @@
-// canonical.h: the comparator. What the policy (PROTOCOL.md section 6,
+// canonical.h: the comparator. What the policy (docs/POLICY.md,
 // reference/policy/policy.h) says about one wire, the canonical form of a
 // wire, and whether the answers of several implementations to the same
 // wire disagree in a way the policy allows. The properties use it today;
@@ -62,8 +62,7 @@ Classification classify(Kind kind, ByteView wire, Framing framing = Framing::see
 
 // canonical rewrites every zero-extended char element >= 0x80 (00 00 00 XX)
 // to its sign-extended form (FF FF FF XX) and changes nothing else: the
-// bytes an encoder must produce for what a decoder accepted (PROTOCOL.md
-// section 6). A wire whose arm cannot be told is returned unchanged.
+// bytes an encoder must produce for what a decoder accepted (docs/POLICY.md). A wire whose arm cannot be told is returned unchanged.
 Bytes canonical(Kind kind, ByteView wire, Framing framing = Framing::seed);
 
 // low_byte_canonical also rewrites every other non-canonical char and

@@ -271,7 +271,7 @@ rc::Gen<Payload> payload(std::int64_t discriminant) {
 namespace qemud::model {
 
 // showValue prints a generated model value in RapidCheck's counterexample
-// as JSON in the value model of spec/SHIM.md (found by argument-dependent
+// as JSON in the value model of docs/VALUE-MODEL.md (found by argument-dependent
 // lookup).
 template <class T>
     requires xdr::traits::Struct<T>

@@ -40,7 +40,7 @@ std::string first_difference(ByteView a, ByteView b) {
 }
 
 // fail stops the case with everything needed to read the counterexample:
-// what broke, the value (JSON, SHIM.md value model) and the wire (hex).
+// what broke, the value (JSON, the value model of docs/VALUE-MODEL.md) and the wire (hex).
 [[noreturn]] void fail(const std::string& what, const Json& value, ByteView wire) {
     std::ostringstream os;
     os << what << "\n  value (JSON): " << value.dump() << "\n  wire (" << wire.size() << " bytes, hex): " << hex(wire);
@@ -68,7 +68,7 @@ Bytes must_encode(const Codec& codec, Kind kind, const Json& value, const std::s
 
 }  // namespace
 
-// Mutation: one change to a valid encoding (PROTOCOL.md section 6 cases
+// Mutation: one change to a valid encoding (docs/POLICY.md cases
 // come from single bytes, truncations and extensions).
 struct Mutation {
     enum class What { change_byte, truncate, extend } what = What::change_byte;

@@ -6,7 +6,7 @@
 // Each returned function is a RapidCheck property (it draws its values
 // with `*gen` and fails with RC_FAIL); run it with rc_boost.h. A failure
 // message names the property, implementation and arm, and shows the value
-// as JSON (spec/SHIM.md value model) and the wire as hex.
+// as JSON (the value model of docs/VALUE-MODEL.md) and the wire as hex.
 #pragma once
 
 #include <functional>

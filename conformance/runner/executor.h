@@ -1,5 +1,5 @@
 // executor.h: runs one case against an endpoint and says how it went
-// (SHIM.md "What the runner checks").
+// (docs/SHIM-CONTRACT.md "What the runner checks").
 #pragma once
 
 #include <string>

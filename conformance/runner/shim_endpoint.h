@@ -22,7 +22,7 @@ struct ShimSettings {
     int timeout_ms = 5000;
     int first_hello_timeout_ms = 10000;  // the first start may compile or load a lot
     int max_restarts = 20;
-    std::size_t max_line = 1 << 20;      // 1 MiB (SHIM.md)
+    std::size_t max_line = 1 << 20;      // 1 MiB (docs/SHIM-CONTRACT.md)
 };
 
 std::unique_ptr<Endpoint> make_shim_endpoint(const ShimSettings& settings);

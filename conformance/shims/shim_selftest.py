@@ -9,7 +9,7 @@ encode matches an independent oracle encoder built here from protocol.x
 (so the shims' hand-written tables are checked against the source of truth),
 both shims produce the same bytes, decode gives the value back, and the
 framed *_message kinds agree in both framing profiles (seed and libvirt-0.3).
-Then the policy cases of PROTOCOL.md section 6 (the header and framing ones
+Then the policy cases of docs/POLICY.md (the header and framing ones
 once per profile), the value-model refusals and the request-level contract
 of docs/SHIM-CONTRACT.md.
 
@@ -78,7 +78,7 @@ DATA = {"client": "qemud_packet_client_data", "server": "qemud_packet_server_dat
 
 
 def oracle(ftype, value):
-    """oracle encodes value as rpcgen + libtirpc would on x86-64 (PROTOCOL.md section 5)."""
+    """oracle encodes value as rpcgen + libtirpc would on x86-64 (docs/VALUE-MODEL.md)."""
     if ftype == "int32_t":
         return struct.pack(">i", value)
     if ftype == "uint32_t":
@@ -240,7 +240,7 @@ def framing_fields(framing):
 # The checks.
 # ---------------------------------------------------------------------------
 
-# Hand-computed payload sizes (PROTOCOL.md section 5): 4 bytes per word and
+# Hand-computed payload sizes (docs/WIRE.md): 4 bytes per word and
 # per char element; client = serial + type + arm, server adds inReplyTo.
 EXPECTED_SIZES = {
     ("client", "QEMUD_CLIENT_PKT_GET_VERSION"): 8,

@@ -109,7 +109,7 @@ void register_cases() {
     add_case("arm_list/client", [] { arm_list<model::qemud_packet_client_data>(Direction::client); });
     add_case("arm_list/server", [] { arm_list<model::qemud_packet_server_data>(Direction::server); });
     add_case("arm_list/counts", [] {
-        // PROTOCOL.md section 3: 38 client arms, 39 server arms, 77 in all.
+        // protocol.x: 38 client arms, 39 server arms, 77 in all.
         BOOST_TEST(ProtocolInfo::get().arms(Direction::client).size() == 38u);
         BOOST_TEST(ProtocolInfo::get().arms(Direction::server).size() == 39u);
         BOOST_TEST(ProtocolInfo::get().min_payload(Direction::client) == 8u);

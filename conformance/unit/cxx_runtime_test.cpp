@@ -1,6 +1,6 @@
 // cxx_runtime_test.cpp: the "cxx" implementation (reference/codecs/cxx/)
 // and its strict runtime (reference/runtime/wire_codec.h): exact bytes,
-// every policy rule a strict decoder enforces (PROTOCOL.md section 6), error
+// every policy rule a strict decoder enforces (docs/POLICY.md), error
 // paths and offsets, and the JSON value model through the Codec interface.
 #define BOOST_TEST_MODULE cxx_runtime
 #include <boost/test/unit_test.hpp>
@@ -73,7 +73,7 @@ void check_exact(Kind kind, const Json& value, const Bytes& expected) {
 
 // ---------------------------------------------------------------------------
 // Server DOMAIN_CREATE reply: serial 4 + inReplyTo 4 + discriminant 4 + id 4
-// + uuid 16 x 4 + name 50 x 4 = 280 bytes (PROTOCOL.md section 5).
+// + uuid 16 x 4 + name 50 x 4 = 280 bytes (docs/WIRE.md).
 constexpr std::size_t uuid_at = 16;  // payload offset of uuid[0]
 constexpr std::size_t name_at = 80;  // payload offset of name[0]
 

@@ -1,6 +1,6 @@
 // dynamic_codec_test.cpp: the "dynamic" implementation (reference/codecs/
-// dynamic/): exact bytes of a few messages, each rule of PROTOCOL.md
-// section 6 with its path, offset and flag, value-model errors by path, and
+// dynamic/): exact bytes of a few messages, each rule of docs/POLICY.md
+// with its path, offset and flag, value-model errors by path, and
 // the walker over a hand-written .x file for the types protocol.x does not
 // use (variable arrays, strings, opaque, optional, typedef, default arm).
 #define BOOST_TEST_MODULE dynamic_codec
@@ -89,7 +89,7 @@ void check_value_error(const CodecError& e, const std::string& path) {
 
 const std::string uuid_hex = "00112233445566778899aabbccddeeff";
 // "vm\xE9" and NUL padding to 50 bytes: 0xE9 is the byte whose char word
-// depends on the platform's signedness (PROTOCOL.md section 5).
+// depends on the platform's signedness (docs/VALUE-MODEL.md).
 const std::string name_hex = "766de9" + std::string(94, '0');
 
 Json domain_create_reply() {
@@ -100,7 +100,7 @@ Json domain_create_reply() {
                   {"domainCreateReply", {{"id", 3}, {"uuid", uuid_hex}, {"name", name_hex}}}}}};
 }
 
-// The server DOMAIN_CREATE reply: 280 bytes (PROTOCOL.md section 5).
+// The server DOMAIN_CREATE reply: 280 bytes (docs/WIRE.md).
 const Bytes domain_create_reply_wire = words({
     0x00000007,  // serial
     0x00000006,  // inReplyTo

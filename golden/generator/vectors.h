@@ -2,7 +2,7 @@
 // the helpers the per-kind builders share.
 //
 // A Vector's result is never chosen by hand: result_of() derives it from
-// the vector's policy flags through policy::row() (PROTOCOL.md section 6 as
+// the vector's policy flags through policy::row() (docs/POLICY.md as
 // data), so the policy table stays the only place that decides it.
 #pragma once
 

@@ -1,5 +1,5 @@
 // codec.h: the one interface every implementation of the protocol sits
-// behind, and the value model they exchange (JSON, as spec/SHIM.md sets it).
+// behind, and the value model they exchange (JSON, as docs/VALUE-MODEL.md sets it).
 //
 // No exception crosses this interface: encode and decode return the result,
 // a CodecError saying where and why, or Unsupported.
@@ -25,7 +25,7 @@ using Json = nlohmann::json;
 using Bytes = std::vector<std::uint8_t>;
 using ByteView = std::span<const std::uint8_t>;
 
-// Kind is what a wire holds (SHIM.md "Kinds").
+// Kind is what a wire holds (docs/SHIM-CONTRACT.md "Kinds").
 enum class Kind { header, client, server, client_message, server_message };
 inline constexpr std::array<Kind, 5> all_kinds{Kind::header, Kind::client, Kind::server, Kind::client_message,
                                                Kind::server_message};

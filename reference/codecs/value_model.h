@@ -1,4 +1,4 @@
-// value_model.h: the scalar rules of the JSON value model (spec/SHIM.md):
+// value_model.h: the scalar rules of the JSON value model (docs/VALUE-MODEL.md):
 // integers are JSON integers in range, uint64_t is a plain decimal string,
 // byte arrays are hex strings of exactly 2N digits. Every implementation
 // converts its values through these, so the model has one definition.

@@ -1,5 +1,5 @@
 // policy.h: what is valid, invalid or acceptable on the wire (the table of
-// spec/PROTOCOL.md section 6), as data and as the small predicates every
+// docs/POLICY.md), as data and as the small predicates every
 // decoder, the golden generator, the comparator and the runner consult.
 // Nothing else in the project decides these questions.
 #pragma once
@@ -39,7 +39,7 @@ struct Row {
     std::string_view description;
 };
 
-// table lists every row, in PROTOCOL.md order.
+// table lists every row, in docs/POLICY.md's order.
 std::span<const Row> table();
 const Row& row(Flag flag);
 std::string_view name(Flag flag);

@@ -1,4 +1,4 @@
-// policy_table.cpp: spec/PROTOCOL.md section 6 as data.
+// policy_table.cpp: docs/POLICY.md as data.
 #include <array>
 
 #include "policy.h"

@@ -15,7 +15,7 @@ extern const std::size_t qemud_protocol_x_size;
 
 namespace {
 
-// The few names the harness itself relies on. PROTOCOL.md section 1 gives
+// The few names the harness itself relies on. protocol.x gives
 // them; everything else is enumerated from the file.
 constexpr const char* client_root = "qemud_packet_client";
 constexpr const char* server_root = "qemud_packet_server";

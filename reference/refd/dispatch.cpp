@@ -13,7 +13,7 @@ using S = model::qemud_packet_server_data_type;
 using Data = model::qemud_packet_server_data;
 
 // Answer builds the body of one reply. Its type is the call's client value
-// + 1 (PROTOCOL.md's pairing of the two enums), or FAILURE.
+// + 1 (protocol.x pairs the two enums by name), or FAILURE.
 struct Answer {
     S type;
 

@@ -1,5 +1,5 @@
 // model_json.h: converts any value of the generated C++ model to and from
-// the JSON value model of spec/SHIM.md, through the model's visitation
+// the JSON value model of docs/VALUE-MODEL.md, through the model's visitation
 // (visit_fields, visit_arm, select_arm), so no message is written by hand.
 //
 // to_json never fails. from_json is strict: every member present, no

@@ -4,7 +4,7 @@
 // xdr::UnionTraits, enums through xdr::EnumTraits), so no message is written
 // by hand.
 //
-// Strict means PROTOCOL.md section 6 as policy.h classifies it: a char
+// Strict means docs/POLICY.md as policy.h classifies it: a char
 // element word must be sign-extended or (for bytes >= 0x80) zero-extended,
 // an unsigned char word must be zero-extended, a discriminant must select an
 // arm, and the input must hold exactly the message. Encoding always gives

@@ -308,7 +308,7 @@ def pack_struct(packer, fields, value, path):
 
 
 # ---------------------------------------------------------------------------
-# Decode: xdrlib.Unpacker calls -> JSON value. Strict: see PROTOCOL.md §6.
+# Decode: xdrlib.Unpacker calls -> JSON value. Strict: see docs/POLICY.md.
 # ---------------------------------------------------------------------------
 
 def read(unpacker, unpack_method, path, size=4):

@@ -5,7 +5,7 @@
 // make_cxx_codec() in codecs/registry.h.
 //
 // Each decode reads exactly one payload (or header struct) and fails on
-// anything PROTOCOL.md section 6 lets a strict decoder reject: truncation,
+// anything docs/POLICY.md lets a strict decoder reject: truncation,
 // trailing bytes, an unknown discriminant, a non-canonical char or unsigned
 // char element. The error names the field path and the byte offset from the
 // start of the input. On failure `out` is valid but unspecified. Decoding

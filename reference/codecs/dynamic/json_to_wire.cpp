@@ -109,7 +109,7 @@ private:
     }
 
     // byte_words writes a char / unsigned char hex string of `count` bytes,
-    // one canonical word per byte (PROTOCOL.md section 5).
+    // one canonical word per byte (docs/VALUE-MODEL.md).
     bool byte_words(NodeKind kind, const Json& j, std::size_t count) {
         if (!value_model::read_hex(j, count, &bytes_, &why_)) return fail(why_);
         for (const char c : bytes_) {

@@ -87,7 +87,7 @@ struct Node {
     std::uint64_t min_element_wire = 0;
 
     // is_byte_array: a fixed array of char / unsigned char, which the value
-    // model writes as a hex string of 2N digits (SHIM.md).
+    // model writes as a hex string of 2N digits (docs/VALUE-MODEL.md).
     bool is_byte_array() const {
         return kind == NodeKind::fixed_array && (element->kind == NodeKind::char_ || element->kind == NodeKind::uchar);
     }

@@ -18,7 +18,7 @@ inline constexpr int nesting_limit = 256;
 // bytes zero-extended, hypers high word first, zero padding.
 Outcome<Bytes> encode_value(const Node& root, const Json& value, std::size_t expected_size);
 
-// decode_value reads wire as type root, strictly per PROTOCOL.md section 6
+// decode_value reads wire as type root, strictly per docs/POLICY.md
 // (policy.h): it fails on a non-canonical char / unsigned char word, an
 // unknown discriminant, truncation and trailing bytes, with the field path,
 // the byte offset in wire and the policy flag. It never reads past wire and

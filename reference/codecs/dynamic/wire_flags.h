@@ -1,6 +1,6 @@
 // wire_flags.h: error flags for wire faults that the qemud protocol cannot
 // contain, because protocol.x uses no bool, optional, variable-length or
-// padded type, so policy.h (PROTOCOL.md section 6) has no row for them.
+// padded type, so policy.h (docs/POLICY.md) has no row for them.
 // The dynamic codec still walks any .x file, and a strict decoder rejects
 // these so that encode(decode(b)) == b keeps holding. Every fault the
 // protocol *can* contain is reported with a policy::Flag name instead.

@@ -1,5 +1,5 @@
 // wire_to_json.cpp: the decoder walk, wire -> JSON value model, strict per
-// PROTOCOL.md section 6. Every accept / reject question about a char or
+// docs/POLICY.md. Every accept / reject question about a char or
 // unsigned char word is asked of policy.h.
 #include <algorithm>
 #include <bit>

@@ -3,7 +3,7 @@
 // encoding; this adapter only moves values between the JSON value model,
 // the C++ model and rpcgen's C structs (rpcgen_bridge.gen.h).
 //
-// libtirpc is lenient (PROTOCOL.md section 5): it keeps the low 8 bits of
+// libtirpc is lenient (docs/VALUE-MODEL.md): it keeps the low 8 bits of
 // any char word. That is the reference behaviour the policy calls
 // acceptable, so nothing here tightens it.
 #include <exception>
