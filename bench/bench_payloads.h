@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // bench_payloads.h: the payloads and the mixed stream the benchmarks
 // measure, built from conformance/support's sample values and encoded by
 // the registry's cxx codec (the canonical wire every encoder agrees on).

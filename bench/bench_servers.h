@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // bench_servers.h: the two servers refd_bench measures, each on its own
 // thread of the bench process, behind a Unix socket in a fresh temporary
 // directory (removed, socket file included, when the server goes).

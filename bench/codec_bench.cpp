@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // codec_bench.cpp: encode and decode throughput of every implementation on
 // representative payloads, and memcpy of the same byte counts, in one
 // binary so ci/bench.sh can divide figures measured side by side.

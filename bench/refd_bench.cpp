@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // refd_bench.cpp: calls per second through qemud-refd over a Unix socket,
 // against a raw ping-pong of the same byte counts (the limit), both in this
 // process on their own threads (bench_servers.h says why and how).

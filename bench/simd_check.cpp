@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // simd_check.cpp: checks every char-element kernel of the cxx runtime
 // (runtime/reader.h, runtime/writer.h: portable, SSE2, AVX2, AVX-512, as
 // the CPU has them) against policy.h, word by word and position by

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // stream_bench.cpp: StreamDecoder reassembly plus cxx decoding of a mixed
 // stream (every arm, weighted to small payloads, fixed seed), fed in
 // 4 KiB chunks and in 1-byte chunks, against the same messages decoded one

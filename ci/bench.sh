@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # bench.sh: the benchmarks of docs/PERFORMANCE.md, in one run.
 #
 #   ci/bench.sh              # Release build in build-bench/, then measure

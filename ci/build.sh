@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # build.sh: configures and builds the GCC build (the default preset's
 # layout) in build/. Extra arguments go to cmake's configure step.
 set -euo pipefail

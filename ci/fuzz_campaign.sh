@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # fuzz_campaign.sh: one command for a fuzzing campaign on this machine.
 #
 #   ci/fuzz_campaign.sh [-t SECONDS] [-j JOBS] [--no-build] [--no-coverage] [--no-merge|--minimize-corpus] [target...]

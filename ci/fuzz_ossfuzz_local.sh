@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # fuzz_ossfuzz_local.sh: runs fuzz/ossfuzz_build.sh on this machine with
 # OSS-Fuzz's environment variables pointed at clang and libFuzzer
 # (address + undefined, as .clusterfuzzlite/project.yaml asks), into

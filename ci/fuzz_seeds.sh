@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # fuzz_seeds.sh: regenerates corpus/<target>/ of every fuzz target: the
 # candidate seeds from the golden vectors (fuzz/seeds/make_seeds.py, and
 # client_reply_seeds.py for client_reply_fuzzer) plus

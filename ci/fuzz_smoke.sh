@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # fuzz_smoke.sh: builds the real libFuzzer targets (preset clang-fuzz:
 # clang, libFuzzer, ASan, UBSan) in build-fuzz/ and runs each one from its
 # committed corpus for QEMUD_FUZZ_SMOKE_SECONDS (default 10) seconds. Fails

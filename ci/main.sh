@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # main.sh: the main job. Builds, then runs the conformance runner
 # (qemud-conform, docs/SHIM-CONTRACT.md) over every golden vector plus
 # seeded random cases against the bundled implementations: the in-tree ones

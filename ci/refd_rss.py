@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """refd_rss.py: qemud-refd's memory while N connections each hold a hostile
 or an unfinished message (docs/PEERS.md, "Limits and bounded memory").
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # setup.sh: installs everything the build, the tests and the shims need,
 # from Debian's packages and (for the Node shim) npm. A no-op when all of it
 # is present. Needs root (or sudo) only when something is missing.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # test.sh: the whole test suite, as CI runs it: setup, build, ctest.
 # Pass ctest arguments to narrow it, e.g. `ci/test.sh -L unit`.
 set -euo pipefail

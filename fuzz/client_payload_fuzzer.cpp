@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // client_payload_fuzzer: a client payload (kind `client`: serial, the
 // union) through every implementation, then the same payload framed with a
 // correct header (kind `client_message`), so payload decoders and the framed

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // client_reply_fuzzer: qemud-cli's ReplyMatcher (reference/cli/
 // reply_matcher.h) fed a server byte stream, in the chunks the input
 // chooses, with outstanding calls the input chooses too.

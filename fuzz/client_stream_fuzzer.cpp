@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // client_stream_fuzzer: a stream of client messages reassembled by
 // StreamDecoder in chunk sizes the input chooses (stream/stream_input.h),
 // each frame through every implementation, and the same stream under other

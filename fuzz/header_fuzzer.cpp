@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // header_fuzzer: the 8-byte header (kind `header`) and, since a header is
 // what frames a message, the same bytes as a framed client and server
 // message (kinds client_message, server_message): magic and length checks,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # ossfuzz_build.sh: builds every fuzz target the way OSS-Fuzz and
 # ClusterFuzzLite expect (.clusterfuzzlite/build.sh calls it). Honours $CC,
 # $CXX, $CFLAGS, $CXXFLAGS (sanitizers and -fsanitize=fuzzer-no-link),

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // replay_main.cpp: the driver a fuzz target links with in the GCC build
 // (instead of libFuzzer), so ctest label `fuzz-replay` runs every target over
 // its whole corpus on any machine.

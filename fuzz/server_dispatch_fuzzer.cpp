@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // server_dispatch_fuzzer: a client's side of one conversation (the stream
 // input format, stream/stream_input.h), read by qemud-refd's Connection in
 // the chunks the input chooses, over a fresh HypervisorModel; every reply

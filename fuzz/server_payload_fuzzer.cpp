@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // server_payload_fuzzer: a server payload (kind `server`: serial, inReplyTo, the
 // union) through every implementation, then the same payload framed with a
 // correct header (kind `server_message`), so payload decoders and the framed

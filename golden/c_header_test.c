@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /* c_header_test.c: compiled with the C compiler against the header that
  * `qemud-golden --c-header` writes. Prints, per file (kind and framing
  * profile, as "libvirt-0.3/header"), the number of vectors,

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """c_header_test.py GENERATOR CC C_SOURCE GOLDEN_DIR WORK_DIR: writes the C
 header with `GENERATOR --c-header`, compiles C_SOURCE against it with the C
 compiler CC (-std=c99 -Wall -Werror), runs it, and compares its per-kind

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // golden_test.cpp: every in-tree implementation against every committed
 // golden vector, one Boost.Test case per file and implementation
 // (golden/<impl>/<kind>, golden/<impl>/<profile>/<kind> for the framed

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """validate_schema.py GOLDEN_DIR PROTOCOL_X: every golden/<kind>_test.json
 against golden_schema.json (JSON Schema draft 2020-12, Debian's
 python3-jsonschema), plus what a schema cannot say: protocolSha256 is the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // client_cases.h: the table of client cases. A case is a list of calls
 // (client arms, realistic sample values) and how the runner's server
 // answers them; client_check.cpp plays it.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // client_check.cpp: plays one client case (client_cases.h) as the server.
 #include "client_check.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // client_check.h: the conversation engine that tests a client: the runner
 // listens, starts the client command once per case, plays the server and
 // checks what it sees on the wire and what the client reports

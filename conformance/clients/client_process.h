@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // client_process.h: one run of the client under test
 // (`qemud-conform --listen ADDR --client-cmd 'CMD'`).
 //

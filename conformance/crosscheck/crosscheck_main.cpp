@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // qemud-crosscheck: encodes sample values of every arm with every in-tree
 // implementation, decodes every encoding with every implementation, and
 // prints one row per arm. Exit status: 0 all agree, 1 a disagreement or a

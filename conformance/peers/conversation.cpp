@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // conversation.cpp: sessions and connections of a case.
 #include "conversation.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // conversation.h: what a case is written with. A Session is one case's
 // run: options, transcript, clock and serials. A Connection is one socket
 // to the server with its reply stream: it frames and sends calls, and hands

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // peer_cases.h: the table of server cases. Each case is a function of a
 // Session that returns when the conversation kept every rule and throws
 // CaseFailure (or CaseSkipped) at the first step that did not.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // peer_cases_basic.cpp: conversations of well-formed calls. Whether a call
 // succeeds is the server's business (its state decides); that each call is
 // answered once, by serial, with the matching type, is the rule checked.

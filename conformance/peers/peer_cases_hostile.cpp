@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // peer_cases_hostile.cpp: messages the policy rejects (and the acceptable
 // char forms), taken from the golden client_message vectors, sent to the
 // server one per connection. docs/PEERS.md rule 5: the server answers a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // peer_check.cpp: the public entry points over the case table.
 #include "peer_check.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // peer_check.h: the conversation engine that tests a running server
 // (docs/PEERS.md "A conforming server"). Each named case is a short
 // conversation on fresh connections; the result says passed, failed or

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // peer_check_main.cpp: qemud-peer-check, the standalone driver of the
 // server conversation engine. One line per case, a summary, exit 0 (every
 // case passed or skipped), 1 (a case failed), 2 (bad arguments, no server

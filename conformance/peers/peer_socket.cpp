@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // peer_socket.cpp: non-blocking sockets with poll(2) deadlines.
 #include "peer_socket.h"
 

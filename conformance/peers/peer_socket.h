@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // peer_socket.h: one client connection to a server under test, with a
 // deadline on everything. Every call polls (poll(2)) before it reads or
 // writes, so a server that stops reading or stops answering costs the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // reply_checks.cpp: the per-reply rules.
 #include "reply_checks.h"
 

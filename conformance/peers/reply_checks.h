@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // reply_checks.h: the rules a single reply must keep (docs/PEERS.md,
 // "A conforming server", 2 and 7). Each check returns nullopt or one line
 // naming the field path and its byte offset in the reply.

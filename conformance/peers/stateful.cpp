@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // stateful.cpp: run_stateful drives RapidCheck over the commands of
 // stateful_commands.h, one connection and one StatefulSut per sequence.
 //

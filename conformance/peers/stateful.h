@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // stateful.h: `qemud-conform --connect ADDR --stateful N`: N command
 // sequences that RapidCheck generates (rc::state) over domains and networks
 // (define, create, start, suspend, resume, destroy, undefine, lookups,

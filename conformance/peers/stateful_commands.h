@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // stateful_commands.h: the commands of a --stateful sequence, one struct
 // each (rc::state::Command). apply() is the model's rule for the command;
 // run() makes the call and compares the reply with what the model, before

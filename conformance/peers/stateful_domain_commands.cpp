@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // stateful_domain_commands.cpp: the domain commands of --stateful
 // (stateful_commands.h says the rules).
 #include <set>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // stateful_model.h: what the --stateful run believes the server holds: a
 // few domain and network slots of its own, each absent or in a state.
 // Only the objects it made are modelled; what the server held before a

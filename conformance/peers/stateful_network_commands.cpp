@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // stateful_network_commands.cpp: the network commands of --stateful
 // (stateful_commands.h says the rules). Networks are named by uuid; their
 // id is > 0 while active and -1 while not.

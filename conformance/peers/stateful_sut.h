@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // stateful_sut.h: the server side of a --stateful sequence: one
 // connection, the names of this sequence's objects, the uuids and ids the
 // server gave them, and the baseline (what the server held before). Every

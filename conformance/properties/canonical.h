@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // canonical.h: the comparator. What the policy (docs/POLICY.md,
 // reference/policy/policy.h) says about one wire, the canonical form of a
 // wire, and whether the answers of several implementations to the same

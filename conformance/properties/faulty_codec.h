@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // faulty_codec.h: deliberately broken implementations, for proving that the
 // properties catch real faults (faulty_codec_test.cpp). Test code only:
 // they are never in the registry (STYLE.md: faults live in test code).

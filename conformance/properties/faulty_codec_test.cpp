@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // faulty_codec_test.cpp: proves the properties bite. Each faulty codec
 // (faulty_codec.h) joins the real implementations, and the property that
 // should catch its fault is run programmatically with RapidCheck; the case

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // generators.h: RapidCheck generators for every type of the generated C++
 // model (protocol_model.gen.h), derived from the model's own visitation
 // (visit_fields, select_arm, UnionTraits, EnumTraits), so no message is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // properties.h: the RapidCheck properties of the protocol, as functions of
 // (implementation under test, implementations compared, arm), so the same
 // property runs as a registered Boost.Test case (property_test.cpp) and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // property_test.cpp: registers every property for every arm of both unions
 // and every implementation, as <property>/<implementation>/<arm>, plus
 // framing/stream/<direction>. The arms come from protocol.x (ProtocolInfo)

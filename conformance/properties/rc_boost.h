@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // rc_boost.h: runs a RapidCheck property inside a run-time registered
 // Boost.Test case (dynamic_cases.h), the way rapidcheck/boost_test.h does
 // for RC_BOOST_PROP, plus what the harness needs on top:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cases.h: one conformance case, as the golden loader and the random
 // generator produce it and the executor runs it.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // compare.h: where an implementation's answer first differs from the
 // expected one: a field path for values (walked in wire order from
 // protocol.x, so hex fields compare case-insensitively and nothing else

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // connect_run.h: qemud-conform against a running server
 // (`--connect ADDR`, docs/PEERS.md): the conversation cases of
 // qemud::peer_check, optionally the --stateful sequences, reported like

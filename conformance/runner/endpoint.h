@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // endpoint.h: what the runner tests, behind one interface: a shim process
 // (shim_endpoint.h) or an in-tree implementation called in process
 // (inprocess_endpoint.h). Cases are run the same way against both.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // executor.h: runs one case against an endpoint and says how it went
 // (docs/SHIM-CONTRACT.md "What the runner checks").
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // golden_loader.h: reads golden/<kind>_test.json (the five kinds) into
 // cases named golden/<kind>/tc<tcId>. Under a framing profile other than
 // the seed's, the framed kinds (header, *_message) come from

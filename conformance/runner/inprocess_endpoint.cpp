@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "inprocess_endpoint.h"
 
 #include "codecs/value_model.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // inprocess_endpoint.h: an in-tree implementation (rpcgen, cxx, dynamic)
 // as an Endpoint, called through the Codec interface with no process: what
 // qemud-conform tests when no --shim is given.

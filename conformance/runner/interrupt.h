@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // interrupt.h: SIGINT and SIGTERM during a run.
 //
 // The first signal is recorded and the running shim's process group is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // junit_report.cpp: JUnit XML, one <testsuite> per implementation and one
 // <testcase> per case, for CI dashboards.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // main.cpp: qemud-conform's command line (spec: docs/SHIM-CONTRACT.md).
 // Parsing only; run.cpp does the work.
 #include <charconv>

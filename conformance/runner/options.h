@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // options.h: the command line of qemud-conform (main.cpp parses it).
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // peer_run.h: what --connect (a server under test) and --listen (a client
 // under test) share once their cases are named: run each case, report it
 // like every other run (summary, --junit, --json, --transcript), stop on a

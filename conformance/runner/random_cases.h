@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // random_cases.h: seeded differential cases over every arm of protocol.x.
 //
 // Case i draws a value for one arm (arms in protocol.x order, both

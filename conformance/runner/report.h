@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // report.h: what a run found, as a human summary (stdout), a JSON report
 // (report.cpp) and JUnit XML (junit_report.cpp).
 //

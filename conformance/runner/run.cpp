@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // run.cpp: one qemud-conform run: gather the cases, select them, run them
 // against each endpoint, report, and choose the exit status
 // (docs/SHIM-CONTRACT.md; docs/EXIT-STATUS.md for interrupted runs).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // selection.h: which cases run: --only globs, and the --disabled file (a
 // JSON object mapping a case-name glob to the reason it is skipped). Globs
 // are fnmatch(3) patterns over the whole name; `*` crosses `/`.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // server_process.h: the server under test, when qemud-conform starts it
 // (`--connect ADDR --server-cmd 'CMD'`).
 //

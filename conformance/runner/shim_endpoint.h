@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // shim_endpoint.h: a shim command as an Endpoint, speaking shim protocol
 // version 1 (docs/SHIM-CONTRACT.md): JSON lines, one request outstanding,
 // ids echoed.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // shim_process.h: one running shim command, seen as a line-oriented pipe.
 //
 // The command runs under `/bin/sh -c` in its own process group, with its

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // text_util.h: small text helpers the runner's reports share: hex checks, shell
 // quoting, and printable excerpts of whatever a shim wrote.
 #pragma once

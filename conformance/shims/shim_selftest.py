@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """shim_selftest.py: checks the python-xdrlib and node-js-xdr shims.
 
     python3 conformance/shims/shim_selftest.py [--python-shim CMD] [--node-shim CMD] [-v]

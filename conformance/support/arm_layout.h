@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // arm_layout.h: where each field of an arm's struct sits in the payload,
 // computed from the AST (tests use it to alter exactly one element).
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // child_process.h: how the harness starts a program it talks to (a shim, a
 // server under test, a client under test): `/bin/sh -c COMMAND` in a
 // process group of its own, so that kill(-pid) ends whatever it starts,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // dynamic_cases.h: registers Boost.Test cases at run time under path-like
 // names ("round_trip/cxx/QEMUD_CLIENT_PKT_DOMAIN_CREATE"), one per arm and
 // implementation, enumerated from protocol.x rather than typed in.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // sample_values.h: deterministic values of every arm, built from the AST of
 // protocol.x, for tests, the golden generator and seed corpora.
 #pragma once

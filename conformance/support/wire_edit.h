@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // wire_edit.h: small helpers tests use to build and alter wire bytes.
 #pragma once
 

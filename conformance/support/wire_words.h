@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // wire_words.h: reading and writing big-endian XDR words in a byte vector,
 // for tools and tests that build or alter wires by hand.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // bounded_allocation_test.cpp: a header claiming a 4 GiB payload is
 // rejected by every implementation without a large allocation. It links
 // largest_allocation.cpp to record the largest request.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cli_calls_test.cpp: what qemud-cli sends and prints (reference/cli/
 // calls.h, output.h): every command of the table makes a call of its type
 // that the strict codec frames, argument and JSON-line errors name what is

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """cli_e2e_test.py: qemud-cli as users and conformance runners run it.
 Starts qemud-refd on a unix socket in a temporary folder and runs the client
 against it: one command, --pipeline, the stdin JSON-line contract (with

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cli_reply_matcher_test.cpp: qemud-cli's ReplyMatcher
 // (reference/cli/reply_matcher.h) fed server bytes in process: any
 // chunking, replies out of order, an asynchronous notification ignored,

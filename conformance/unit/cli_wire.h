@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cli_wire.h: what the qemud-cli tests need to play the server in process:
 // framed server messages built from value-model JSON by the cxx codec (no
 // protocol fact restated here beyond the arms the tests name).

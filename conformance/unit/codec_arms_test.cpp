@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // codec_arms_test.cpp: every arm of both unions through every
 // implementation. Cases are registered per arm and implementation from
 // protocol.x (round_trip/<impl>/<arm>, payload_size/<impl>/<arm>,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cxx_runtime_test.cpp: the "cxx" implementation (reference/codecs/cxx/)
 // and its strict runtime (reference/runtime/wire_codec.h): exact bytes,
 // every policy rule a strict decoder enforces (docs/POLICY.md), error

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // dynamic_codec_test.cpp: the "dynamic" implementation (reference/codecs/
 // dynamic/): exact bytes of a few messages, each rule of docs/POLICY.md
 // with its path, offset and flag, value-model errors by path, and

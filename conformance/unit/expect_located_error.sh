@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # expect_located_error.sh XDRC FILE EXPECTED: runs `XDRC --check FILE` and
 # passes only if it exits 1 and its message starts with EXPECTED.
 out=$("$1" --check "$2" 2>&1)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // framing_test.cpp: the framing profiles (reference/framing/) byte by byte:
 // each profile's header words where its .x struct puts them, one message
 // hand-built in each profile through every implementation, and the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // io_test.cpp: reference/io: an output file is written whole or not at all,
 // never over a device or a directory, and a JSON syntax error says where.
 #define BOOST_TEST_MODULE io

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // largest_allocation.cpp: a replacement global operator new that records
 // the largest request (largest_allocation.h). Linked only into the tests
 // that measure allocation, never into a library.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // policy_rows_test.cpp: every row of the policy table against every
 // implementation, as policy/<impl>/<flag>; the rows about framing once more
 // per further framing profile, as policy/<impl>/<profile>/<flag>. What a row

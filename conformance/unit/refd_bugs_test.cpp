@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // refd_bugs_test.cpp: every deliberate bug of qemud-refd (reference/refd/
 // bugs.h) changes what the socket-free handler does, visibly, and only
 // when switched on: each case runs the same input with and without it.

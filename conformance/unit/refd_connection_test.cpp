@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // refd_connection_test.cpp: qemud-refd's per-connection handler
 // (reference/refd/connection.h) driven in process: any chunking, pipelined
 // calls, the documented answer to each malformed message (FAILURE and go

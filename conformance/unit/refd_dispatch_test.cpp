@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // refd_dispatch_test.cpp: qemud-refd's hypervisor model through dispatch
 // (reference/refd/dispatch.h, hypervisor_model.h): every client message
 // type answered with its own reply type at least once, every impossible

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """refd_e2e_test.py: qemud-refd as users run it. Starts the daemon on a unix
 socket in a temporary folder, sends GET_VERSION and DOMAIN_DEFINE over the
 socket, checks the replies word by word, then sends SIGTERM and checks that

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // refd_wire.h: what the qemud-refd tests need to talk to a Connection in
 // process: framed calls in, framed replies out, both through the cxx codec
 // and the framing profiles (no protocol fact restated here).

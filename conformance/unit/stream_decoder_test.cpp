@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // stream_decoder_test.cpp: messages come out whole and in order whatever
 // the chunking, in every framing profile and with the profile detected;
 // framing errors come out with their stream offset.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """tool_io_test.py: how xdrc, qemud-golden, a fuzz replay driver and
 ci/fuzz_campaign.sh treat bad input and failing output: exit 2 (or 1 for a
 malformed .x file) with one line naming the path, the old output intact, no

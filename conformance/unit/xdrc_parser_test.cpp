@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // xdrc_parser_test.cpp: the parser accepts rpcgen's dialect and rejects
 // malformed input with "file:line:col: message".
 #define BOOST_TEST_MODULE xdrc_parser

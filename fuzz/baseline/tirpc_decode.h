@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // tirpc_decode.h: the libtirpc-only decode the baseline targets time
 // (QEMUD_FUZZ_BASELINES=ON): rpcgen's xdr_ procedure over an xdrmem stream
 // on rpcgen's C struct, nothing else. The differential targets are measured

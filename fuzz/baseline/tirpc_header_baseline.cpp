@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // header_fuzzer_tirpc_baseline: what header_fuzzer decodes (the bytes as a
 // header, a client message and a server message), with libtirpc only.
 #include "baseline/tirpc_decode.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // <client|server>_payload_fuzzer_tirpc_baseline: what the payload targets
 // decode (the payload, then the same payload framed with a correct header),
 // with libtirpc only. QEMUD_BASELINE_CLIENT picks the direction.

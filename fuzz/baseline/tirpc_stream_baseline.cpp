@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // <client|server>_stream_fuzzer_tirpc_baseline: what the stream targets
 // start with (the input's parts fed to StreamDecoder in the input's chunks),
 // each frame decoded with libtirpc only (header struct, then the payload).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // differential.h: the fuzz targets' side of the shared comparator
 // (conformance/properties/canonical.h, library qemud::comparator). Every
 // target hands each wire it builds to check_wire(); nothing in fuzz/

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // gen_dict: writes <target>.dict and <target>.options for one fuzz target,
 // from protocol.x as ProtocolInfo reads it (so a new arm adds its
 // discriminant and size with no edit here).

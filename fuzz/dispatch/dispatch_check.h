@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // dispatch_check.h: what server_dispatch_fuzzer checks. The input is the
 // stream input format (stream/stream_input.h: parts of a 2-byte big-endian
 // length and bytes); the stream is a client's side of one conversation and

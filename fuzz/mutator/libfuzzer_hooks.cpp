@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // libfuzzer_hooks.cpp: libFuzzer's custom mutator and crossover entry
 // points, compiled once per target with QEMUD_FUZZ_TARGET_NAME set by
 // qemud_add_fuzzer (fuzz/CMakeLists.txt). The `_plain` variants of the

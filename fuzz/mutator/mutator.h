@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // mutator.h: the structure-aware mutator of the fuzz targets. An input that
 // decodes (its discriminant names an arm, its size is the arm's) is changed
 // in one field and re-encoded; one that does not is either repaired into an

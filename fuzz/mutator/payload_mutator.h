@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // payload_mutator.h: one-field changes to a payload of one direction, the
 // core of the structure-aware mutator (mutator.h).
 #pragma once

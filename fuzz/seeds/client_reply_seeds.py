@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """client_reply_seeds.py: the handmade seeds of client_reply_fuzzer, small
 conversations a client may hear, made from the golden server messages
 (golden/server_message_test.json and golden/libvirt-0.3/, the valid

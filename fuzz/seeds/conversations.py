@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """conversations.py: multi-message client streams for server_dispatch_fuzzer,
 built from the golden vectors' all-zero valid message of each arm (its wire
 and field layout) in one framing profile: serial and fields written in, the

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """make_seeds.py: candidate seed inputs of every fuzz target, from the golden
 vectors (golden/<kind>_test.json, and golden/<profile>/<kind>_test.json for
 the framed kinds of each further framing profile), one file per input named

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // stream_input.h: the input format of the stream targets, and the check
 // they run. An input is a list of parts, each a 2-byte big-endian length and
 // that many bytes (Cryptofuzz util::ToParts); a length past the end takes

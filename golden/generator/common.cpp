@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // common.cpp: flags, results, byte helpers, encoder agreement and layouts
 // shared by the per-kind builders.
 #include <array>

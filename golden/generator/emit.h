@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // emit.h: turning the vector files into the committed JSON text, the
 // on-demand C header, and the counts the generator prints.
 #pragma once

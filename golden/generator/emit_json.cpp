@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // emit_json.cpp: the Wycheproof-shaped vector files (STYLE.md, "Generated
 // code and generated data") and the counts printed after a run.
 #include <map>
@@ -5,7 +6,6 @@
 #include <sstream>
 
 #include "emit.h"
-#include "protocol_info/sha256.h"
 
 namespace qemud::golden {
 
@@ -103,7 +103,6 @@ std::string file_name(const VectorFile& file) {
 }
 
 std::string emit_json(const VectorFile& file) {
-    const auto text = ProtocolInfo::get().source_text();
     std::ostringstream out;
     out << "{\n";
     // The schema's path is relative to the file (a profile's folder is one down).
@@ -112,7 +111,7 @@ std::string emit_json(const VectorFile& file) {
     out << "  \"generatorVersion\": " << OJson(generator_version).dump() << ",\n";
     out << "  \"kind\": " << OJson(std::string(to_string(file.kind))).dump() << ",\n";
     if (file.framing) out << "  \"framing\": " << OJson(std::string(to_string(*file.framing))).dump() << ",\n";
-    out << "  \"protocolSha256\": \"" << sha256_hex(text) << "\",\n";
+    out << "  \"protocolSha256\": \"" << ProtocolInfo::get().source_sha256() << "\",\n";
     out << "  \"numberOfTests\": " << count_tests(file) << ",\n";
     out << "  \"header\": [\n";
     const auto lines = header_lines(file);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // header_vectors.cpp: the `header` kind (the 8-byte header alone, whose
 // direction is unknown). Valid headers are encoded by every implementation;
 // invalid header values are refused by every implementation and their wire

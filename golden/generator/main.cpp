@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // qemud-golden: generates the golden vectors from protocol.x through every
 // in-tree implementation, checks the committed ones are up to date, and
 // emits them as a C header.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // message_vectors.cpp: the `client_message` and `server_message` kinds
 // (header + payload, as on the stream). Per arm: the three value plans, the
 // header alone, the length one word too small and one word too large (bytes

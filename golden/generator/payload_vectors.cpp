@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // payload_vectors.cpp: the `client` and `server` kinds (a payload with no
 // header). Per arm: the three value plans, element-word variants of every
 // char and unsigned char array (decode-only and acceptable), truncation at

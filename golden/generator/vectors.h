@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // vectors.h: the golden vector model the generator builds and writes, and
 // the helpers the per-kind builders share.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // bugs.h: the deliberate bugs of qemud-cli (`--bug NAME`), one table in
 // bugs.cpp. Each one breaks one rule of a conforming client on purpose, so
 // that a conformance runner driving the client can prove it notices; none

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // calls.h: what qemud-cli sends. A call is the client union's value in the
 // JSON value model ({"type":"QEMUD_CLIENT_PKT_...", "<armMember>": {...}}),
 // made from a command line (`lookup-id 3`) through the one command table,

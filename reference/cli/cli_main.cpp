@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // qemud-cli: the reference qemud client. Sends one call per command (or
 // per JSON line of standard input), matches the replies by inReplyTo and
 // prints one JSON line per call that got a reply. Its deliberate bugs

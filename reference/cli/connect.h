@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // connect.h: a client socket to a qemud address (`unix:PATH`,
 // `tcp:HOST:PORT`, parsed by qemud-refd's parse_address), connected before
 // a deadline. The socket is non-blocking and close-on-exec.

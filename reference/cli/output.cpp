@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "cli/output.h"
 
 #include "protocol_info/protocol_info.h"

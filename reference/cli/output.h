@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // output.h: qemud-cli's lines. stdout carries one JSON line per call that
 // got a reply (its value or its FAILURE), which is what a conformance
 // runner reads; stderr carries one line per call that got no usable reply

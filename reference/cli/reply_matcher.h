@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // reply_matcher.h: the heart of qemud-cli without a socket. It knows which
 // calls are outstanding, takes the server's bytes in any chunking and says
 // what each byte settled: a call's reply value, its FAILURE, or why it got

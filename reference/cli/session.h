@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // session.h: one conversation of qemud-cli on a connected socket: write
 // every call (serials from Serials), then read until every call is settled,
 // the server closes, the matcher ends the conversation, or the deadline

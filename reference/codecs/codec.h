@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // codec.h: the one interface every implementation of the protocol sits
 // behind, and the value model they exchange (JSON, as docs/VALUE-MODEL.md sets it).
 //

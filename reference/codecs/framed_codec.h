@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // framed_codec.h: the framing every implementation shares (the `header`
 // kind and the header + payload `*_message` kinds, in every framing
 // profile), over each implementation's own payload and header-struct

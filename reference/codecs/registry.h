@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // registry.h: every in-tree implementation of the protocol, by name.
 #pragma once
 

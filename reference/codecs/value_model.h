@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // value_model.h: the scalar rules of the JSON value model (docs/VALUE-MODEL.md):
 // integers are JSON integers in range, uint64_t is a plain decimal string,
 // byte arrays are hex strings of exactly 2N digits. Every implementation

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // framing.h: the framing profiles, the one definition of how a message's
 // 8-byte header is laid out and checked. FramedCodec, the stream decoder,
 // the golden generator, the runner, the fuzz targets and the dictionaries

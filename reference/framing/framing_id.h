@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // framing_id.h: the names of the framing profiles, the header layouts a
 // message can be framed with (framing.h has what each one means). Kept
 // apart so that the Codec interface can name a profile without depending

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // json_input.h: the one way the tools read a JSON input file (vector files,
 // --disabled files), so that every message names the file and a syntax
 // error says where: "FILE:LINE:COLUMN: not valid JSON: what".

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // output_file.h: the one way every tool of the harness writes an output
 // file (runner reports, golden vectors and C header, xdrc's generated code,
 // campaign summaries).

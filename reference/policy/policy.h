@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // policy.h: what is valid, invalid or acceptable on the wire (the table of
 // docs/POLICY.md), as data and as the small predicates every
 // decoder, the golden generator, the comparator and the runner consult.

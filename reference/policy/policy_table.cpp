@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // policy_table.cpp: docs/POLICY.md as data.
 #include <array>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "protocol_info.h"
 
 #include <algorithm>
@@ -36,6 +37,8 @@ const ProtocolInfo& ProtocolInfo::get() {
     static const ProtocolInfo info;
     return info;
 }
+
+std::string_view ProtocolInfo::source_sha256() const { return QEMUD_PROTOCOL_SHA256; }
 
 std::string_view ProtocolInfo::source_text() const {
     return {qemud_protocol_x_text, qemud_protocol_x_size};

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // protocol_info.h: the qemud protocol as the harness sees it, read from
 // reference/protocol.x at run time (the text is embedded at build time).
 //
@@ -38,6 +39,9 @@ public:
 
     const xdr::Specification& spec() const { return spec_; }
     std::string_view source_text() const;
+    // source_sha256: the SHA-256 of protocol.x's bytes, lowercase hex (the
+    // golden vectors' protocolSha256), computed by the build.
+    std::string_view source_sha256() const;
 
     const std::vector<ArmInfo>& arms(Direction direction) const;
     std::vector<ArmInfo> all_arms() const;  // client arms, then server arms

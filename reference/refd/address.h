@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // address.h: the addresses qemud-refd listens on (`unix:PATH`,
 // `tcp:HOST:PORT` with an IPv4 HOST) and the listening sockets made from
 // them. A Listener owns its socket and, for unix:, the socket file: it

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // bugs.h: the deliberate bugs of qemud-refd (`--bug NAME`), one table in
 // bugs.cpp. Each one breaks one conversation rule on purpose so that the
 // harness's own tests can prove they notice; none is ever on by default.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // connection.h: one client connection of qemud-refd, without a socket.
 // Bytes the peer sent go in through feed(); the bytes to send back come
 // out. The event loop (server_loop.h), the tests and a fuzz target all drive

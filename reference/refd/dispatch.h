@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // dispatch.h: one call in, one reply out. Maps every client message type of
 // protocol.x onto the HypervisorModel and builds the server message with
 // the generated model types (no JSON, no wire bytes).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // failure.h: the codes qemud-refd puts in a FAILURE reply
 // (failureReply.code), one enum, listed in docs/PEERS.md. The protocol
 // leaves the codes to the server; a client reports them, never interprets

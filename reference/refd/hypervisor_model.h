@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // hypervisor_model.h: the in-memory hypervisor qemud-refd answers for:
 // domains, networks, saved images, node info, capabilities and version,
 // with the semantics of libvirt's QEMU daemon of 2007 (docs/PEERS.md,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // qemud-refd: the reference qemud daemon. Serves the protocol over unix or
 // TCP sockets from an in-memory hypervisor; its deliberate bugs
 // (`--bug NAME`) let the harness prove that it catches a broken server.

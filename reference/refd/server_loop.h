@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // server_loop.h: qemud-refd's event loop. One thread, poll(2), non-blocking
 // sockets; each accepted socket gets a Connection (connection.h) over the
 // one shared HypervisorModel, so a slow or hostile peer never holds up the

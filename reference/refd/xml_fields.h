@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // xml_fields.h: the few facts qemud-refd reads from a domain or network
 // XML document. The daemon models a hypervisor, it does not configure one,
 // so it needs no XML parser: it takes the text of one element or attribute

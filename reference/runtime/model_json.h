@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // model_json.h: converts any value of the generated C++ model to and from
 // the JSON value model of docs/VALUE-MODEL.md, through the model's visitation
 // (visit_fields, visit_arm, select_arm), so no message is written by hand.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // model_traits.h: how generic code recognises the kinds of type the
 // generated model uses (structs, unions, enums, the xdr_types.h wrappers).
 // The wire runtime, the JSON conversion and the property generators all

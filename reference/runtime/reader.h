@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // reader.h: a bounds-checked cursor over XDR input, the big-endian loads
 // the decoder is built from, and the bulk kernel that decodes arrays of
 // char / unsigned char element words (the bulk of this protocol).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // wire_codec.h: the strict XDR runtime of the "cxx" implementation. Generic
 // templates encode and decode any type of the generated model (structs
 // through visit_fields, unions through visit_arm / select_arm and

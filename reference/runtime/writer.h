@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // writer.h: writes XDR words into a caller-owned byte vector, the
 // big-endian stores the encoder is built from, and the bulk kernel that
 // encodes arrays of char / unsigned char as element words.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // xdr_types.h: the few C++ types the generated model uses where the
 // standard library has no exact match: XDR types whose bound or encoding
 // must travel with the type (so the runtime can check it before reading).

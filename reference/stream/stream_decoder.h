@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // stream_decoder.h: reassembles framed messages (header + payload) from a
 // byte stream that arrives in chunks of any size, down to one byte.
 //

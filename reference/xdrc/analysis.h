@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // analysis.h: facts derived from a Specification that several consumers
 // need: how many bytes a type takes on the wire, and what a name resolves to.
 #pragma once

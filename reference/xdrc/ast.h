@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // ast.h: the syntax tree xdrc builds from a .x file in rpcgen's dialect.
 //
 // The tree is what every consumer of protocol.x reads: the C++ emitter, the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // emit_cxx.cpp: writes the C++ model of a Specification (namespace
 // qemud::model). The model holds types and their description only: the
 // runtime (reference/runtime/) encodes and decodes any type through

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // emit_rpcgen_bridge.cpp: writes C++ that copies values between the C++
 // model (emit_cxx.cpp) and the C structs rpcgen generates from the same
 // file, so the "rpcgen" implementation can take and give model values

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // known_constants.h: C constants a .x file may use without declaring them.
 //
 // rpcgen copies an undeclared identifier in an array size straight into its

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // lexer.h: splits a .x file into tokens, skipping comments and keeping `%`
 // pass-through lines as tokens of their own.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // xdrc: parses a .x file and writes one generated file.
 //
 //   xdrc --emit embed|cxx-model|rpcgen-bridge -o OUT INPUT.x

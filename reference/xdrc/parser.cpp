@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // parser.cpp: a recursive-descent parser for RFC 4506 XDR as rpcgen accepts
 // it. A hand-written parser is smaller and gives better located messages
 // than a grammar library for a language this size.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // parser.h: turns a .x file into a checked Specification.
 #pragma once
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """conform_connect_test.py: qemud-conform --connect against qemud-refd.
 
 Each scenario runs qemud-conform as a user would, with the daemon started

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """conform_listen_test.py: qemud-conform --listen against qemud-cli.
 
 The runner plays the server and runs the reference client once per case;

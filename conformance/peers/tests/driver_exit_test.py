@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """driver_exit_test.py: qemud-peer-check's exit codes without a server.
 
 2 for bad arguments, an unknown framing, a glob that matches nothing and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // peer_check_test.cpp: the server conversation engine against the toy
 // server: every case passes against the correct one, in both framing
 // profiles, and each broken variant fails the cases that must see its

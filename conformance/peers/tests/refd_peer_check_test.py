@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """refd_peer_check_test.py: qemud-peer-check against the reference daemon.
 
 Starts `qemud-refd --listen unix:<tmp>/s` (with --framing and --bug as

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // toy_server.cpp: the in-test server. Thread per connection, blocking
 // I/O woken by a stop pipe, so the destructor ends every thread.
 #include "toy_server.h"

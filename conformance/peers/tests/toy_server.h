@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // toy_server.h: a minimal qemud server for testing the conversation engine
 // without a daemon, built from the project's own pieces (StreamDecoder and
 // the cxx codec). It answers every call with the server type of the same

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """broken_shim.py: the python-xdrlib shim with one deliberate fault, for the
 runner's tests (faults live in test code only).
 

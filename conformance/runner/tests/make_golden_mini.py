@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """make_golden_mini.py: writes tests/data/golden-mini/, a small hand-made set
 of vectors in golden/'s format (one or two per result of every kind), so
 the runner's tests do not depend on the generated golden/ files. Wires are

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """runner_test.py: drives qemud-conform against the in-tree implementations,
 the bundled shims and deliberately broken shims (broken_shim.py), and checks
 that each behaviour is reported as it should be, within bounded time, with

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// SPDX-License-Identifier: Apache-2.0
 'use strict';
 /*
  * node-js-xdr: a qemud-harness conformance shim built on @stellar/js-xdr.

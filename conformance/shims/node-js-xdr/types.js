@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 'use strict';
 /*
  * types.js: the qemud protocol as a js-xdr type table, written by hand from

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """python-xdrlib: a qemud-harness conformance shim built on Python's xdrlib.
 
 It plays a third-party implementation of the qemud protocol: the type table

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cxx_codec.cpp: the "cxx" implementation. The generated C++ model and the
 // strict runtime (runtime/wire_codec.h) do the wire work; values reach the
 // Codec interface through runtime/model_json.h, framing through

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // cxx_codec.h: the "cxx" implementation's native API: the generated C++
 // model (protocol_model.gen.h) encoded and decoded by the strict runtime
 // (runtime/wire_codec.h), with no JSON in between. For speed-critical users

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // dynamic_codec.cpp: the "dynamic" implementation. It interprets the AST
 // of the embedded protocol.x at run time through a Walker; framing (the
 // header kind and header + payload messages) comes from FramedCodec.

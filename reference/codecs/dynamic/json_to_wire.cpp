@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // json_to_wire.cpp: the encoder walk, JSON value model -> canonical wire.
 #include <bit>
 #include <optional>

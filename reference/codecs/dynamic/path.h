@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // path.h: the field path a walker is at ("data.domainCreateReply.name[17]"),
 // kept as a chain of PathScope objects on the walker's own call stack and
 // rendered only when an error needs it, so a successful walk builds no

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // type_graph.h: a .x Specification resolved once into a graph of type
 // nodes, so the encoder and decoder walkers never look a name up, follow a
 // typedef or resolve a case label per call.

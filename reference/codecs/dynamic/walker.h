@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // walker.h: the dynamic codec's engine for any .x file: give it a parsed
 // Specification and a type name, and it encodes and decodes values of that
 // type in the JSON value model, with nothing generated and nothing parsed

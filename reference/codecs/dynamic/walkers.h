@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // walkers.h: the two walks over a TypeGraph: JSON value -> wire bytes
 // (json_to_wire.cpp) and wire bytes -> JSON value (wire_to_json.cpp).
 #pragma once

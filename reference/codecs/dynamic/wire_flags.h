@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // wire_flags.h: error flags for wire faults that the qemud protocol cannot
 // contain, because protocol.x uses no bool, optional, variable-length or
 // padded type, so policy.h (docs/POLICY.md) has no row for them.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // wire_io.h: the dynamic codec's own byte reader and writer: big-endian
 // 4-byte words, 8-byte hypers, and byte runs padded to a multiple of 4.
 //

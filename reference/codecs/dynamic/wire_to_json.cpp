@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // wire_to_json.cpp: the decoder walk, wire -> JSON value model, strict per
 // docs/POLICY.md. Every accept / reject question about a char or
 // unsigned char word is asked of policy.h.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // rpcgen_codec.cpp: the "rpcgen" implementation. libtirpc's xdrmem stream
 // and the xdr_ procedures rpcgen generated from protocol.x do all the
 // encoding; this adapter only moves values between the JSON value model,
