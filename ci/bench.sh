@@ -35,6 +35,9 @@
 # time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source ci/lib/cli.sh
+[ $# -le 1 ] || ci_usage_error "takes at most one of --fuzz-only, --refd-only"
+case "${1-}" in "" | --fuzz-only | --refd-only) ;; *) ci_usage_error "unknown argument '$1'" ;; esac
 
 reps="${BENCH_REPETITIONS:-5}"
 min_time="${BENCH_MIN_TIME:-0.2}"

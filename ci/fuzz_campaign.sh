@@ -2,14 +2,18 @@
 # SPDX-License-Identifier: Apache-2.0
 # fuzz_campaign.sh: one command for a fuzzing campaign on this machine.
 #
-#   ci/fuzz_campaign.sh [-t SECONDS] [-j JOBS] [--no-build] [--no-coverage] [--no-merge|--minimize-corpus] [target...]
+#   ci/fuzz_campaign.sh [-t SECONDS] [-j JOBS] [--no-build] [--no-coverage]
+#                       [--merge-into-corpus|--minimize-corpus] [target...]
 #
-# For each target (default: all five), in turn: runs the libFuzzer binary of
-# the clang-fuzz preset (ASan + UBSan) on JOBS cores (-fork, default nproc)
-# for SECONDS (default 600) with -rss_limit_mb and -timeout, printing its
-# progress; merges the inputs that add coverage into corpus/<target>/
-# (-merge=1; --minimize-corpus re-minimizes the whole corpus instead,
-# --no-merge leaves corpus/ alone);
+# For each target (default: every target fuzz/CMakeLists.txt defines), in
+# turn: runs the libFuzzer binary of the clang-fuzz preset (ASan + UBSan) on
+# JOBS cores (-fork, default nproc) for SECONDS (default 600) with
+# -rss_limit_mb and -timeout, printing its progress; merges the committed
+# corpus and the new inputs into the campaign's own corpus/<target>/
+# (-merge=1: only inputs that add coverage). The committed corpus/ is left
+# alone unless --merge-into-corpus (the new inputs that add coverage are
+# added to corpus/<target>/) or --minimize-corpus (corpus/<target>/ is
+# replaced by the minimized merge);
 # collects crashes, leaks, timeouts and OOMs, groups them by the stable
 # finding title or sanitizer summary plus the top frames, and minimizes one
 # per group. Then (unless --no-coverage) builds the coverage preset, replays
@@ -30,19 +34,23 @@ coverage=1
 minimize_corpus=0
 build_first=1
 targets=()
+source ci/lib/cli.sh
+number() { ci_value "$1" "${2-}" >/dev/null; [[ "$2" =~ ^[1-9][0-9]*$ ]] || ci_usage_error "$1 needs a positive whole number, not '$2'"; }
 while [ $# -gt 0 ]; do
   case "$1" in
-    -t) seconds=$2; shift 2 ;;
-    -j) jobs=$2; shift 2 ;;
+    -t) number -t "${2-}"; seconds=$2; shift 2 ;;
+    -j) number -j "${2-}"; jobs=$2; shift 2 ;;
     --no-coverage) coverage=0; shift ;;
     --no-build) build_first=0; shift ;;
-    --minimize-corpus) minimize_corpus=1; shift ;;
-    --no-merge) minimize_corpus=-1; shift ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
-    -*) echo "fuzz_campaign: unknown option $1 (see --help)" >&2; exit 2 ;;
+    --merge-into-corpus) [ "$minimize_corpus" -eq 0 ] || ci_usage_error "give one of --merge-into-corpus, --minimize-corpus"
+      minimize_corpus=2; shift ;;
+    --minimize-corpus) [ "$minimize_corpus" -eq 0 ] || ci_usage_error "give one of --merge-into-corpus, --minimize-corpus"
+      minimize_corpus=1; shift ;;
+    -*) ci_usage_error "unknown option $1" ;;
     *) targets+=("$1"); shift ;;
   esac
 done
+ci_fuzz_targets "${targets[@]+"${targets[@]}"}"
 tool() { command -v "$1" || command -v "$1-14" || { echo "fuzz_campaign: $1 not found" >&2; exit 2; }; }
 
 build=${QEMUD_FUZZ_BUILD_DIR:-build-fuzz}
@@ -85,18 +93,18 @@ for t in "${targets[@]}"; do
     continue
   fi
 
-  # Merge what adds coverage into the committed corpus.
+  # The campaign's corpus: the committed one and the new inputs, merged
+  # (only what adds coverage), in the campaign folder. corpus/ changes only
+  # when asked.
   before=$(find "corpus/$t" -type f | wc -l)
-  if [ "$minimize_corpus" -eq -1 ]; then
-    :
-  elif [ "$minimize_corpus" -eq 1 ]; then
-    mkdir -p "$dir/merged"
-    "$bin" -merge=1 -rss_limit_mb=2560 -timeout=25 "$dir/merged" "corpus/$t" "$dir/new" >"$dir/merge.log" 2>&1
-    rm -rf "corpus/$t" && cp -r "$dir/merged" "corpus/$t"
-  else
-    "$bin" -merge=1 -rss_limit_mb=2560 -timeout=25 "corpus/$t" "$dir/new" >"$dir/merge.log" 2>&1
+  mkdir -p "$dir/corpus"
+  "$bin" -merge=1 -rss_limit_mb=2560 -timeout=25 "$dir/corpus" "corpus/$t" "$dir/new" >"$dir/merge.log" 2>&1
+  if [ "$minimize_corpus" -eq 1 ]; then
+    rm -rf "corpus/$t" && cp -r "$dir/corpus" "corpus/$t"
+  elif [ "$minimize_corpus" -eq 2 ]; then
+    "$bin" -merge=1 -rss_limit_mb=2560 -timeout=25 "corpus/$t" "$dir/new" >>"$dir/merge.log" 2>&1
   fi
-  after=$(find "corpus/$t" -type f | wc -l)
+  after=$(find "$dir/corpus" -type f | wc -l)
 
   # Group crashes: the stable title (or sanitizer summary) and top frames.
   declare -A groups=()
@@ -140,7 +148,7 @@ for t in "${targets[@]}"; do
     found=1
   done < <(printf '%s\n' "${!groups[@]}" | sort)
   unset groups
-  summary+=("  $t: ${last:-no progress line}; corpus $before -> $after files; $n_groups finding group(s)")
+  summary+=("  $t: ${last:-no progress line}; corpus $before -> $after files ($dir/corpus$([ "$minimize_corpus" -eq 0 ] || echo ", merged into corpus/$t")); $n_groups finding group(s)")
 done
 
 if [ "$coverage" -eq 1 ]; then
@@ -153,7 +161,7 @@ if [ "$coverage" -eq 1 ]; then
   objects=()
   for t in "${targets[@]}"; do
     LLVM_PROFILE_FILE="$out/profraw/$t-%p.profraw" build-coverage/fuzz/"$t" -runs=0 -rss_limit_mb=4096 \
-      "corpus/$t" "$out/$t/new" >"$out/$t/coverage-run.log" 2>&1 ||
+      "$([ -d "$out/$t/corpus" ] && echo "$out/$t/corpus" || echo "corpus/$t")" >"$out/$t/coverage-run.log" 2>&1 ||
       echo "fuzz_campaign: coverage replay of $t failed, see $out/$t/coverage-run.log"
     objects+=(-object "build-coverage/fuzz/$t")
   done

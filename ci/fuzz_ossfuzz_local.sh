@@ -10,6 +10,8 @@
 # Exit 77 (skipped) without clang's libFuzzer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source ci/lib/cli.sh
+[ $# -eq 0 ] || ci_usage_error "takes no arguments, not '$1'"
 if ! command -v clang++ >/dev/null || [ ! -f "$(clang++ -print-file-name=libclang_rt.fuzzer-x86_64.a)" ]; then
   echo "fuzz_ossfuzz_local: clang++ with libFuzzer not found; skipped"
   exit 77

@@ -10,6 +10,8 @@
 #   ci/fuzz_seeds.sh [target...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source ci/lib/cli.sh
+ci_fuzz_targets "$@"
 targets=("$@")
 
 cmake --preset clang-fuzz >/dev/null

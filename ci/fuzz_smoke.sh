@@ -10,6 +10,8 @@
 #   ci/fuzz_smoke.sh [target...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source ci/lib/cli.sh
+ci_fuzz_targets "$@"
 seconds=${QEMUD_FUZZ_SMOKE_SECONDS:-10}
 build=build-fuzz
 targets=("$@")

@@ -9,10 +9,28 @@
 # client, qemud-cli, as a client under test (qemud-conform --listen, which
 # runs it once per case): docs/PEERS.md.
 # Prints each summary; exits with the worst status (0 pass, 1 a case
-# failed, 2 a run could not be made). Extra arguments go to the codec runs
-# (e.g. --seed 7, --random 1000).
+# failed, 2 a run could not be made).
+#
+#   ci/main.sh [--seed N] [--random N] [--timeout-ms N] [--framing F] [--only GLOB]...
+#              [--max-failures N] [--disabled FILE] [--vectors DIR] [--require-all]
+#
+# These go to the three codec runs (qemud-conform --help says what each
+# does); anything else is refused before setup and build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source ci/lib/cli.sh
+# Only the qemud-conform options of the codec runs that make sense for all
+# three (checked here, before setup and build).
+args=("$@")
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --seed | --random | --timeout-ms | --framing | --only | --max-failures | --disabled | --vectors)
+      ci_value "$1" "${2-}" >/dev/null; shift 2 ;;
+    --require-all) shift ;;
+    *) ci_usage_error "unknown argument '$1' (it takes --seed, --random, --timeout-ms, --framing, --only, --max-failures, --disabled, --vectors, --require-all)" ;;
+  esac
+done
+set -- "${args[@]+"${args[@]}"}"
 bash ci/setup.sh
 bash ci/build.sh
 

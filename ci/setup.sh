@@ -5,6 +5,8 @@
 # is present. Needs root (or sudo) only when something is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source ci/lib/cli.sh
+[ $# -eq 0 ] || ci_usage_error "takes no arguments, not '$1'"
 
 packages=(
   build-essential cmake ninja-build pkg-config

@@ -4,6 +4,7 @@
 # Pass ctest arguments to narrow it, e.g. `ci/test.sh -L unit`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source ci/lib/cli.sh
 bash ci/setup.sh
 bash ci/build.sh
 cd build
