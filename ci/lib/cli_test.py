@@ -30,7 +30,7 @@ STUBBED = ["cmake", "ninja", "ctest", "apt-get", "npm", "clang", "clang++", "pyt
 
 
 def main():
-    repo = sys.argv[1]
+    repo = os.path.abspath(sys.argv[1])
     failures = []
     with tempfile.TemporaryDirectory() as tmp:
         marker = os.path.join(tmp, "called")
