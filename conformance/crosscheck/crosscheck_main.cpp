@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "version/version.h"
 #include "codecs/registry.h"
 #include "sample_values.h"
 
@@ -49,6 +50,7 @@ int main(int argc, char** argv) {
         "(rpcgen, cxx, dynamic), with the zeros, realistic and boundary sample values"};
     bool quiet = false;
     app.add_flag("-q,--quiet", quiet, "Print only disagreements and the summary");
+    app.set_version_flag("--version", qemud::version_text("qemud-crosscheck"));
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -15,6 +15,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "version/version.h"
 #include "peer_check.h"
 
 namespace {
@@ -63,6 +64,7 @@ int main(int argc, char** argv) {
     app.add_option("--golden", options.golden_dir, "golden vector directory (default: this tree's golden/)");
     app.add_option("--transcript", transcript_dir, "write each failing case's conversation to DIR/<case>.json");
     app.add_flag("--list", list, "list the case names and exit");
+    app.set_version_flag("--version", qemud::version_text("qemud-peer-check"));
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -11,6 +11,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "version/version.h"
 #include "connect_run.h"
 #include "listen_run.h"
 #include "options.h"
@@ -113,6 +114,7 @@ int main(int argc, char** argv) {
                    "client still running that long after the runner's last answer hangs")
         ->check(whole_number(1, 3600000));
 
+    app.set_version_flag("--version", qemud::version_text("qemud-conform"));
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp&) {
@@ -121,6 +123,8 @@ int main(int argc, char** argv) {
     } catch (const CLI::CallForAllHelp&) {
         std::cout << app.help("", CLI::AppFormatMode::All);
         return 0;
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
     } catch (const CLI::ParseError& e) {
         std::cerr << "qemud-conform: " << e.what() << " (see --help)\n";
         return 2;

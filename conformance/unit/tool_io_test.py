@@ -194,7 +194,7 @@ def campaign_broken_target(tools, tmp):
     with open(fuzzer + ".options", "w") as f:
         f.write("[libfuzzer]\nmax_len = 64\n")
     env = dict(os.environ, QEMUD_FUZZ_BUILD_DIR=build)
-    proc = run(["bash", os.path.join(SOURCE, "ci", "fuzz_campaign.sh"), "--no-build", "--no-coverage", "--no-merge",
+    proc = run(["bash", os.path.join(SOURCE, "ci", "fuzz_campaign.sh"), "--no-build", "--no-coverage",
                 "-t", "1", "-j", "1", "header_fuzzer"], env=env)
     problems = []
     if proc.returncode != 2:

@@ -18,6 +18,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "version/version.h"
 #include "emit.h"
 #include "io/output_file.h"
 
@@ -89,6 +90,7 @@ int main(int argc, char** argv) {
     app.add_option("--c-header", c_header, "Write every vector as a self-contained C header to this file");
     app.add_flag("-q,--quiet", quiet, "Do not print the counts");
     out_opt->excludes(check_opt);
+    app.set_version_flag("--version", qemud::version_text("qemud-golden"));
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

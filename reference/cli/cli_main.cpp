@@ -18,6 +18,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "version/version.h"
 #include "cli/bugs.h"
 #include "cli/calls.h"
 #include "cli/connect.h"
@@ -109,9 +110,12 @@ int main(int argc, char** argv) {
     app.add_flag("--pipeline", pipeline, "each argument after the options is one command line");
     app.prefix_command();  // everything from the command on is its arguments, "-1" included
     app.footer(commands_footer());
+    app.set_version_flag("--version", qemud::version_text("qemud-cli"));
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
         return usage_error(e.what());

@@ -19,6 +19,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "version/version.h"
 #include "framing/framing_id.h"
 #include "refd/address.h"
 #include "refd/bugs.h"
@@ -77,7 +78,7 @@ int main(int argc, char** argv) {
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
     app.add_flag("-v,--verbose", options.verbose, "one line on stderr per connection closed, with the reason");
-    app.set_version_flag("--version", std::string("qemud-refd ") + QEMUD_REFD_VERSION);
+    app.set_version_flag("--version", qemud::version_text("qemud-refd"));
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {

@@ -16,6 +16,7 @@
 #include <sstream>
 #include <vector>
 
+#include "version/version.h"
 #include "emitters.h"
 #include "io/json_input.h"
 #include "io/output_file.h"
@@ -55,6 +56,7 @@ int main(int argc, char** argv) {
         ->capture_default_str();
     app.add_flag("--check", check_only, "Parse and check INPUT only; write nothing");
     app.add_option("input", input, "The .x file")->required();
+    app.set_version_flag("--version", qemud::version_text("xdrc"));
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
