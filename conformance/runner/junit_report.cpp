@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "report.h"
+#include "version/version.h"
 
 namespace qemud::conform {
 
@@ -48,7 +49,7 @@ std::string seconds_text(double seconds) {
 
 class JunitReport : public ReportWriter {
 public:
-    explicit JunitReport(const std::string& path) : out_(path) {}
+    JunitReport(const std::string& path, RunInfo info) : out_(path), info_(std::move(info)) {}
     ~JunitReport() override {
         if (scratch_) std::fclose(scratch_);
     }
@@ -73,7 +74,8 @@ public:
         switch (result.status) {
             case Status::passed: out << "/>\n"; break;
             case Status::failed:
-                out << ">\n      <failure message=\"" << xml_escape(result.reason) << "\">"
+                out << ">\n      <failure type=\"" << xml_escape(c.conversation ? std::string("conversation") : std::string(to_string(c.expect)))
+                    << "\" message=\"" << xml_escape(result.reason) << "\">"
                     << xml_escape(result.reason + "\nrerun: " + repro) << "</failure>\n    </testcase>\n";
                 break;
             case Status::skipped:
@@ -93,11 +95,24 @@ public:
         std::ostringstream head;
         head << "  <testsuite name=\"qemud-conform." << xml_escape(run.implementation) << "\" tests=\"" << t.total()
              << "\" failures=\"" << t.failed << "\" errors=\"0\" skipped=\"" << t.skipped << "\" time=\""
-             << seconds_text(seconds_) << "\">\n";
+             << seconds_text(seconds_) << "\" timestamp=\"" << xml_escape(info_.start_time) << "\" hostname=\""
+             << xml_escape(info_.hostname) << "\">\n";
         // JUnit has no attribute for an interrupted run; a property is what
         // dashboards show. Notes (e.g. --any-protocol) go the same way.
         head << "    <properties>\n      <property name=\"interrupted\" value=\""
              << (run.interrupted ? "true" : "false") << "\"/>\n";
+        std::string command;
+        for (const auto& a : info_.arguments) command += (command.empty() ? "" : " ") + a;
+        const std::pair<const char*, std::string> about[] = {
+            {"toolVersion", std::string(project_version())},
+            {"gitDescribe", std::string(git_describe())},
+            {"protocolSha256", std::string(build_protocol_sha256())},
+            {"implementationVersion", run.version},
+            {"seed", std::to_string(info_.seed)},
+            {"random", std::to_string(info_.random)},
+            {"arguments", command}};
+        for (const auto& [name, value] : about)
+            head << "      <property name=\"" << name << "\" value=\"" << xml_escape(value) << "\"/>\n";
         for (const auto& note : run.notes)
             head << "      <property name=\"note\" value=\"" << xml_escape(note) << "\"/>\n";
         pending_head_ = head.str();
@@ -143,6 +158,7 @@ private:
             error_ = "--junit: cannot write " + out_.path() + ": its scratch file failed: " + std::strerror(errno);
     }
 
+    RunInfo info_;
     io::OutputFile out_;
     std::string implementation_;
     std::FILE* scratch_ = nullptr;
@@ -154,8 +170,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<ReportWriter> make_junit_report(const std::string& path) {
-    return std::make_unique<JunitReport>(path);
+std::unique_ptr<ReportWriter> make_junit_report(const std::string& path, const RunInfo& info) {
+    return std::make_unique<JunitReport>(path, info);
 }
 
 }  // namespace qemud::conform

@@ -47,6 +47,7 @@ int main(int argc, char** argv) {
 
     Options o;
     o.program = argc > 0 ? argv[0] : "qemud-conform";
+    o.arguments.assign(argv, argv + argc);
     o.vectors = QEMUD_GOLDEN_DIR;
     CLI::App app{"qemud-conform: checks an implementation of the qemud protocol against the golden vectors and "
                  "randomized differential cases (shim protocol version 1, docs/SHIM-CONTRACT.md), or, with --connect, a "

@@ -13,6 +13,7 @@ namespace qemud::conform {
 
 struct Options {
     std::string program = "qemud-conform";  // as invoked, for rerun lines
+    std::vector<std::string> arguments;      // the whole command line, for the reports
     std::optional<std::string> shim;         // none: the in-tree implementations
     std::vector<std::string> impls;          // in-tree implementations to test (none: all)
     std::string vectors;                     // golden directory

@@ -52,8 +52,9 @@ int report_peer_run(const Options& o, PeerRun& run) {
         disabled = std::move(std::get<Disabled>(loaded));
     }
     std::vector<std::unique_ptr<ReportWriter>> writers;
-    if (o.junit) writers.push_back(make_junit_report(*o.junit));
-    if (o.json) writers.push_back(make_json_report(*o.json));
+    const RunInfo info = run_info(o);
+    if (o.junit) writers.push_back(make_junit_report(*o.junit, info));
+    if (o.json) writers.push_back(make_json_report(*o.json, info));
     for (auto& w : writers) {
         if (auto error = w->open()) return cannot_run(*error);
         remove_on_second_signal(w->temporary());

@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "report.h"
 
+#include <ctime>
+#include <unistd.h>
+
+#include "version/version.h"
+
 #include <iomanip>
 #include <iostream>
 
@@ -87,11 +92,22 @@ std::string dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_hand
 // cases first, as they finish, then the verdict, known only at the end.
 class JsonReport : public ReportWriter {
 public:
-    explicit JsonReport(const std::string& path) : out_(path) {}
+    JsonReport(const std::string& path, RunInfo info) : out_(path), info_(std::move(info)) {}
 
     std::optional<std::string> open() override {
         if (auto error = out_.open()) return "--json: cannot write " + *error;
-        out_.append("{\"tool\": \"qemud-conform\", \"shimProtocolVersion\": 1, \"runs\": [");
+        const Json head = {{"tool", "qemud-conform"},
+                           {"toolVersion", std::string(project_version())},
+                           {"gitDescribe", std::string(git_describe())},
+                           {"protocolSha256", std::string(build_protocol_sha256())},
+                           {"arguments", info_.arguments},
+                           {"seed", info_.seed},
+                           {"random", info_.random},
+                           {"startTime", info_.start_time},
+                           {"hostname", info_.hostname},
+                           {"shimProtocolVersion", 1}};
+        const std::string text = dump(head);
+        out_.append(text.substr(0, text.size() - 1) + ", \"runs\": [");  // the object stays open for the runs
         return std::nullopt;
     }
     void begin_run(const RunReport& run) override {
@@ -123,7 +139,8 @@ public:
                     ", \"interrupted\": " + (run.interrupted ? "true" : "false") + "}");
     }
     std::optional<std::string> finish(const Verdict& verdict) override {
-        out_.append("\n ],\n \"exitCode\": " + std::to_string(verdict.exit_code) +
+        out_.append("\n ],\n \"durationSeconds\": " + std::to_string(info_.elapsed()) +
+                    ", \"exitCode\": " + std::to_string(verdict.exit_code) +
                     ", \"interrupted\": " + (verdict.signal ? "true" : "false") +
                     (verdict.signal ? ", \"signal\": " + std::to_string(verdict.signal) : "") + "}\n");
         if (auto error = out_.commit()) return "--json: cannot write " + *error;
@@ -132,6 +149,7 @@ public:
     const std::string& temporary() const override { return out_.temporary(); }
 
 private:
+    RunInfo info_;
     io::OutputFile out_;
     std::size_t runs_ = 0;
     std::size_t cases_ = 0;
@@ -139,7 +157,28 @@ private:
 
 }  // namespace
 
-std::unique_ptr<ReportWriter> make_json_report(const std::string& path) { return std::make_unique<JsonReport>(path); }
+std::unique_ptr<ReportWriter> make_json_report(const std::string& path, const RunInfo& info) {
+    return std::make_unique<JsonReport>(path, info);
+}
+
+double RunInfo::elapsed() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+}
+
+RunInfo run_info(const Options& options) {
+    RunInfo info;
+    info.arguments = options.arguments;
+    info.seed = options.seed;
+    info.random = options.random;
+    char host[256] = {};
+    if (::gethostname(host, sizeof host - 1) == 0) info.hostname = host;
+    const std::time_t now = std::time(nullptr);
+    std::tm utc{};
+    char stamp[32] = {};
+    if (::gmtime_r(&now, &utc) != nullptr) std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    info.start_time = stamp;
+    return info;
+}
 
 int judge_runs(std::ostream& out, const std::vector<RunReport>& runs, bool could_not_run, int signal,
                std::size_t max_failures) {

@@ -8,6 +8,8 @@
 // finishes, and the files still hold every case.
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <map>
 #include <memory>
@@ -19,6 +21,7 @@
 #include "cases.h"
 #include "executor.h"
 #include "io/output_file.h"
+#include "options.h"
 
 namespace qemud::conform {
 
@@ -91,7 +94,21 @@ public:
     virtual const std::string& temporary() const = 0;
 };
 
-std::unique_ptr<ReportWriter> make_json_report(const std::string& path);
-std::unique_ptr<ReportWriter> make_junit_report(const std::string& path);
+// RunInfo is what both report files say about the run as a whole: what
+// was run (tool version, protocol hash, the command line, seed and random
+// count), where and when.
+struct RunInfo {
+    std::vector<std::string> arguments;
+    std::uint64_t seed = 1;
+    std::size_t random = 0;
+    std::string start_time;  // ISO 8601, UTC, to the second
+    std::string hostname;
+    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+    double elapsed() const;
+};
+RunInfo run_info(const Options& options);
+
+std::unique_ptr<ReportWriter> make_json_report(const std::string& path, const RunInfo& info);
+std::unique_ptr<ReportWriter> make_junit_report(const std::string& path, const RunInfo& info);
 
 }  // namespace qemud::conform
