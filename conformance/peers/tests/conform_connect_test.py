@@ -123,6 +123,14 @@ def scenario_clean(args, tmp, framing):
             fail("no case matches " + glob)
     if "case family" not in out:
         fail("the summary does not group by case family")
+    # The report says what was run.
+    with open(os.path.join(tmp, "report.json")) as f:
+        head = json.load(f)
+    for key in ("toolVersion", "protocolSha256", "startTime", "hostname", "durationSeconds"):
+        if not head.get(key) and head.get(key) != 0:
+            fail("the JSON report has no %s" % key)
+    if "--stateful" not in head.get("arguments", []) or head.get("seed") != 1:
+        fail("the JSON report does not name the command line and seed: %r" % head.get("arguments"))
 
 
 def scenario_bug(args, tmp, bug):
