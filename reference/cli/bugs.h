@@ -5,10 +5,11 @@
 // is ever on by default.
 #pragma once
 
-#include <bitset>
 #include <optional>
 #include <span>
 #include <string_view>
+
+#include "peer_bugs/bug_table.h"
 
 namespace qemud::cli {
 
@@ -22,13 +23,7 @@ enum class Bug {
 };
 inline constexpr std::size_t bug_count = 6;
 
-// BugInfo is one row of the table: the flag, its `--bug` name and what it
-// breaks (one line, for `--bug help` and the README).
-struct BugInfo {
-    Bug bug;
-    std::string_view name;
-    std::string_view description;
-};
+using BugInfo = peer_bugs::BugInfo<Bug>;
 
 // bug_table lists every bug, in the order `--bug help` prints them.
 std::span<const BugInfo> bug_table();
@@ -36,19 +31,7 @@ std::string_view to_string(Bug bug);
 // bug_from_string: nullopt for a name not in the table.
 std::optional<Bug> bug_from_string(std::string_view name);
 
-// BugSet is the bugs switched on; empty (a conforming client) by default.
-class BugSet {
-public:
-    BugSet() = default;
-    BugSet& add(Bug bug) {
-        bits_.set(static_cast<std::size_t>(bug));
-        return *this;
-    }
-    bool has(Bug bug) const { return bits_.test(static_cast<std::size_t>(bug)); }
-    bool none() const { return bits_.none(); }
-
-private:
-    std::bitset<bug_count> bits_;
-};
+// BugSet is the bugs switched on; empty by default.
+using BugSet = peer_bugs::BugSet<Bug, bug_count>;
 
 }  // namespace qemud::cli

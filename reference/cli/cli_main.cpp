@@ -37,12 +37,6 @@ int usage_error(const std::string& message) {
     return 2;
 }
 
-void print_bugs() {
-    for (const auto& bug : bug_table())
-        std::printf("%.*s\t%.*s\n", static_cast<int>(bug.name.size()), bug.name.data(),
-                    static_cast<int>(bug.description.size()), bug.description.data());
-}
-
 std::string commands_footer() {
     std::string text = "COMMANDS (one client message type each):\n";
     for (const auto& c : command_table())
@@ -124,7 +118,7 @@ int main(int argc, char** argv) {
     BugSet bug_set;
     for (const auto& name : bugs) {
         if (name == "help") {
-            print_bugs();
+            peer_bugs::print_bug_table(bug_table());
             return 0;
         }
         const auto bug = bug_from_string(name);

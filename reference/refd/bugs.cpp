@@ -30,12 +30,7 @@ constexpr std::array<BugInfo, bug_count> table{{
      "NUM_DOMAINS and LIST_DOMAINS still count a domain after DOMAIN_DESTROY"},
 }};
 
-constexpr bool table_in_enum_order() {
-    for (std::size_t i = 0; i < table.size(); ++i)
-        if (static_cast<std::size_t>(table[i].bug) != i) return false;
-    return true;
-}
-static_assert(table_in_enum_order(), "bug table rows must follow enum Bug's order");
+static_assert(peer_bugs::in_enum_order(table), "bug table rows must follow enum Bug's order");
 
 }  // namespace
 
@@ -43,10 +38,6 @@ std::span<const BugInfo> bug_table() { return table; }
 
 std::string_view to_string(Bug bug) { return table[static_cast<std::size_t>(bug)].name; }
 
-std::optional<Bug> bug_from_string(std::string_view name) {
-    for (const auto& row : table)
-        if (row.name == name) return row.bug;
-    return std::nullopt;
-}
+std::optional<Bug> bug_from_string(std::string_view name) { return peer_bugs::bug_named(table, name); }
 
 }  // namespace qemud::refd
