@@ -29,7 +29,8 @@ def expected(golden):
     for kind in FILES:
         doc = json.loads((golden / f"{kind}_test.json").read_text())
         sha = doc["protocolSha256"]
-        tests = sorted((t for g in doc["testGroups"] for t in g["tests"]), key=lambda t: t["tcId"])
+        # Values to refuse have no wire and are not in the C header.
+        tests = sorted((t for g in doc["testGroups"] for t in g["tests"] if "wire" in t), key=lambda t: t["tcId"])
         counts = {r: sum(1 for t in tests if t["result"] == r) for r in ("valid", "invalid", "acceptable")}
         wires = canonical = 0xcbf29ce484222325
         decode_only = 0

@@ -89,6 +89,15 @@ std::size_t first_difference(const Bytes& a, const Bytes& b) {
 std::string check_vector(const Codec& codec, const GoldenFile& g, const Json& t) {
     const Kind kind = g.kind;
     const std::string result = t.at("result");
+    if (!t.contains("wire")) {
+        // A value encoders must refuse, naming the member errorPath.
+        if (result != "invalid") return "a vector without a wire whose result is " + result;
+        const auto encoded = codec.encode(kind, t.at("value"), g.framing);
+        if (!encoded.failed()) return "value to refuse not refused (" + describe(encoded) + ")";
+        if (encoded.error().path != t.at("errorPath").get<std::string>() && !t.at("flags").contains("other_arm_member"))
+            return "refused naming '" + encoded.error().path + "', errorPath is " + t.at("errorPath").dump();
+        return "";
+    }
     const Bytes wire = from_hex(t.at("wire"));
     const auto decoded = codec.decode(kind, wire, g.framing);
     if (result == "valid") {

@@ -13,7 +13,7 @@ namespace qemud::conform {
 
 enum class Expectation {
     valid,       // decode(wire) == value; encode(value) == canonical_wire or wire
-    invalid,     // decode(wire) fails; encode(value), when a value is given, is refused
+    invalid,     // decode(wire) fails (when there is a wire); encode(value), when a value is given, is refused
     acceptable,  // decode may fail; if it succeeds it must give value
 };
 
@@ -33,6 +33,8 @@ struct Case {
     std::vector<std::string> flags;
     std::string comment;
     std::string wire;                          // lowercase hex
+    bool has_wire = true;                      // false: a value to refuse (invalid, value only)
+    std::string error_path;                    // a value to refuse: the member that is wrong
     std::optional<Json> value;
     std::optional<std::string> canonical_wire; // decode-only vectors
     std::vector<FieldSpan> layout;

@@ -94,6 +94,21 @@ std::string flag_list(const Case& c) {
     return out.empty() ? "no flags" : out;
 }
 
+// refuse_value: a value to refuse (no wire): encode must fail.
+void refuse_value(Endpoint& ep, const Case& c, Steps& s) {
+    Answer e = ep.encode(c.kind, *c.value, c.framing);
+    switch (e.type) {
+        case Answer::Type::success:
+            s.fail("encode", "encoded a value it must refuse (" + flag_list(c) + "): " +
+                                 (c.error_path.empty() ? "" : c.error_path + " is wrong: ") + c.comment + "; it wrote " +
+                                 excerpt(e.wire, 80));
+            break;
+        case Answer::Type::error: break;
+        case Answer::Type::unsupported: s.unsupported = "unsupported op: encode"; break;
+        case Answer::Type::broken: s.fail("encode", e.message); break;
+    }
+}
+
 }  // namespace
 
 CaseResult run_case(Endpoint& ep, const Case& c) {
@@ -113,6 +128,10 @@ CaseResult run_case(Endpoint& ep, const Case& c) {
             if (!s.broken) encode_must_give(ep, c, c.canonical_wire ? *c.canonical_wire : c.wire, s);
             break;
         case Expectation::invalid: {
+            if (!c.has_wire) {
+                refuse_value(ep, c, s);
+                break;
+            }
             Answer a = ep.decode(c.kind, c.wire, c.framing);
             switch (a.type) {
                 case Answer::Type::success:

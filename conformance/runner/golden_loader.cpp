@@ -60,7 +60,15 @@ Case read_test(const Json& t, Kind kind, Framing framing, const std::string& arm
         c.expect = Expectation::acceptable;
     else
         throw Malformed{where + ": result must be valid, invalid or acceptable"};
-    c.wire = hex_member(t, "wire", where);
+    if (t.contains("wire")) {
+        c.wire = hex_member(t, "wire", where);
+    } else {
+        // A value to refuse: only encode is asked, and it must fail.
+        if (c.expect != Expectation::invalid || !t.contains("value"))
+            throw Malformed{where + ": a vector without \"wire\" must be invalid and carry a value"};
+        c.has_wire = false;
+        if (t.contains("errorPath") && t["errorPath"].is_string()) c.error_path = t["errorPath"].get<std::string>();
+    }
     if (t.contains("comment") && t["comment"].is_string()) c.comment = t["comment"].get<std::string>();
     if (t.contains("flags")) {
         if (!t["flags"].is_array()) throw Malformed{where + ": flags is not an array"};

@@ -158,8 +158,8 @@ private:
             error_ = "--junit: cannot write " + out_.path() + ": its scratch file failed: " + std::strerror(errno);
     }
 
-    RunInfo info_;
     io::OutputFile out_;
+    RunInfo info_;
     std::string implementation_;
     std::FILE* scratch_ = nullptr;
     double seconds_ = 0;

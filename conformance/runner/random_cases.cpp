@@ -4,6 +4,7 @@
 #include <random>
 
 #include "arm_layout.h"
+#include "bad_values.h"
 #include "codecs/registry.h"
 #include "codecs/value_model.h"
 #include "framing/framing.h"
@@ -276,6 +277,26 @@ Case random_case(std::uint64_t seed, std::size_t i, Framing framing) {
             c.layout = payload_layout(arm, message, framing);
         }
         c.name = random_case_name(i, framing);
+        // One case in refusal_share asks the encoder to refuse a spoiled value.
+        const std::uint64_t spoil = splitmix64(seed ^ splitmix64(i ^ 0x5bd1e995u));
+        if (spoil % refusal_share == 0) {
+            Spoiled bad = entry == arms.size() ? spoil_header(*c.value, spoil)
+                                               : spoil_payload(*c.value, arms[entry], spoil);
+            c.value = std::move(bad.value);
+            c.flags = {"random", "unencodable_value", bad.rule};
+            c.error_path = bad.path;
+            c.comment = "a random value with " + bad.path + " spoiled (" + bad.rule + ")";
+            c.layout.clear();
+            auto refused = reference.encode(c.kind, *c.value, framing);
+            if (refused.failed()) {
+                c.expect = Expectation::invalid;
+                c.has_wire = false;
+            } else {
+                c.comment = "internal: the reference (" + std::string(reference.name()) +
+                            ") encoded a value it must refuse: " + c.comment;
+            }
+            return c;
+        }
         auto wire = reference.encode(c.kind, *c.value, framing);
         if (wire.ok())
             c.wire = value_model::to_hex(wire.value());

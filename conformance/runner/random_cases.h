@@ -7,7 +7,9 @@
 // uint64 past 2^53, byte arrays full, empty, NUL-padded text, bytes >= 0x80).
 // The reference implementation encodes it: the implementation under test
 // must decode that wire to the same value and encode the value to the same
-// bytes. A case depends only on (seed, i), so `--seed S --random N --only
+// bytes. One case in refusal_share instead spoils its value in one way an
+// encoder must refuse (bad_values.h), and the implementation must refuse
+// it. A case depends only on (seed, i), so `--seed S --random N --only
 // NAME` reruns it.
 #pragma once
 
@@ -17,6 +19,8 @@
 #include "cases.h"
 
 namespace qemud::conform {
+
+inline constexpr std::uint64_t refusal_share = 8;
 
 // random_case is case i of any count; the runner draws them one at a time,
 // so its memory does not grow with --random N. A value the reference

@@ -23,9 +23,13 @@ void Tally::add(Status s) {
 
 void RunReport::add(const Case& c, const CaseResult& result, const std::string& repro, std::size_t keep_failures) {
     all.add(result.status);
-    auto [it, fresh] = by_type.try_emplace(c.message_type);
-    if (fresh) type_order.push_back(c.message_type);
-    it->second.add(result.status);
+    if (!c.has_wire && !c.conversation) {
+        refusals.add(result.status);
+    } else {
+        auto [it, fresh] = by_type.try_emplace(c.message_type);
+        if (fresh) type_order.push_back(c.message_type);
+        it->second.add(result.status);
+    }
     if (result.status == Status::accepted || result.status == Status::rejected) {
         std::string flags;
         for (const auto& f : c.flags) flags += (flags.empty() ? "" : ",") + f;
@@ -47,12 +51,13 @@ void print_summary(std::ostream& out, const RunReport& run, std::size_t max_fail
     out << "  " << std::left << std::setw(44) << run.group_title << std::right << std::setw(8) << "passed"
         << std::setw(8) << "failed" << std::setw(8) << "skipped" << std::setw(10) << "accepted" << std::setw(10)
         << "rejected" << "\n";
-    for (const auto& type : run.type_order) {
-        const Tally& t = run.by_type.at(type);
-        out << "  " << std::left << std::setw(44) << type << std::right << std::setw(8) << t.passed << std::setw(8)
+    const auto row = [&out](const std::string& title, const Tally& t) {
+        out << "  " << std::left << std::setw(44) << title << std::right << std::setw(8) << t.passed << std::setw(8)
             << t.failed << std::setw(8) << t.skipped << std::setw(10) << t.accepted << std::setw(10) << t.rejected
             << (t.failed ? "  FAIL" : "") << "\n";
-    }
+    };
+    for (const auto& type : run.type_order) row(type, run.by_type.at(type));
+    if (run.refusals.total()) row("refuses bad values", run.refusals);
 
     // Acceptable outcomes, by flags: what the implementation chose.
     if (!run.acceptable.empty()) {
@@ -149,8 +154,8 @@ public:
     const std::string& temporary() const override { return out_.temporary(); }
 
 private:
-    RunInfo info_;
     io::OutputFile out_;
+    RunInfo info_;
     std::size_t runs_ = 0;
     std::size_t cases_ = 0;
 };

@@ -47,6 +47,7 @@ struct RunReport {
     Tally all;
     std::vector<std::string> type_order;  // message types in the order the cases came (protocol order)
     std::map<std::string, Tally> by_type;
+    Tally refusals;  // values to refuse: their own row, "refuses bad values", not their message type's
     std::map<std::string, std::pair<int, int>> acceptable;  // flags -> accepted, rejected
     std::map<std::string, int> skip_reasons;
     std::vector<FailureLine> failures;  // the first max_failures

@@ -269,6 +269,51 @@ std::map<Flag, RowTest> row_tests() {
             }
         }
     };
+    tests[Flag::unencodable_value] = [](const Codec& codec) {
+        // Values that do not fit the value model are refused, naming the
+        // member (flag "value"), in the payload and the message kinds alike.
+        // The golden vectors hold one of each rule per arm; this is the row's
+        // own check of a few of them on one arm.
+        const auto* arm = info().find_arm(Direction::server, "QEMUD_SERVER_PKT_DOMAIN_GET_INFO");
+        BOOST_REQUIRE(arm);
+        const Json good = samples::payload_value(*arm, samples::Plan::realistic);
+        const std::string body = "data." + arm->member;
+        const auto spoiled = [&](const std::string& field, const Json& bad) {
+            Json v = good;
+            v["data"][arm->member][field] = bad;
+            return v;
+        };
+        Json missing = good;
+        missing["data"][arm->member].erase("runstate");
+        Json extra = good;
+        extra["data"][arm->member]["unknownMember"] = 0;
+        const std::vector<std::pair<Json, std::string>> cases{
+            {missing, body + ".runstate"},
+            {extra, body + ".unknownMember"},
+            {spoiled("runstate", std::int64_t{4294967296}), body + ".runstate"},
+            {spoiled("runstate", 1.5), body + ".runstate"},
+            {spoiled("runstate", "1"), body + ".runstate"},
+            {spoiled("cpuTime", "01"), body + ".cpuTime"},
+            {Json{{"serial", -1}, {"inReplyTo", 0}, {"data", good["data"]}}, "serial"},
+        };
+        for (const auto& [value, path] : cases)
+            for (const Kind kind : {Kind::server, Kind::server_message})
+                BOOST_TEST_CONTEXT(to_string(kind) << " " << path) {
+                    const auto out = codec.encode(kind, value);
+                    BOOST_TEST_REQUIRE(out.failed(), codec.name() << " encoded " << value.dump().substr(0, 200));
+                    BOOST_TEST(out.error().flag == "value", "error: " << describe(out));
+                    BOOST_TEST(out.error().path == path, "error: " << describe(out));
+                }
+        // Hex one byte short.
+        const auto* lookup = info().find_arm(Direction::client, "QEMUD_CLIENT_PKT_DOMAIN_LOOKUP_BY_UUID");
+        BOOST_REQUIRE(lookup);
+        Json v = samples::payload_value(*lookup, samples::Plan::realistic);
+        std::string& uuid = v["data"][lookup->member]["uuid"].get_ref<std::string&>();
+        uuid.resize(uuid.size() - 2);
+        const auto out = codec.encode(Kind::client, v);
+        BOOST_TEST_REQUIRE(out.failed(), codec.name() << " encoded a uuid one byte short");
+        BOOST_TEST(out.error().path == "data." + lookup->member + ".uuid", "error: " << describe(out));
+    };
     tests[Flag::semantic_value] = [](const Codec& codec) {
         // Wire-valid values with a questionable meaning are accepted as they are.
         const auto* info_reply = info().find_arm(Direction::server, "QEMUD_SERVER_PKT_DOMAIN_GET_INFO");

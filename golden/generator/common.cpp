@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // common.cpp: flags, results, byte helpers, encoder agreement and layouts
 // shared by the per-kind builders.
+#include <algorithm>
 #include <array>
 #include <cstdio>
 
@@ -18,7 +19,7 @@ using D = policy::DecoderRule;
 
 // Flags the generator adds on top of the policy rows. They describe how a
 // vector was built; none of them decides its result.
-constexpr std::array<GeneratorFlag, 11> extra_flags{{
+constexpr std::array<GeneratorFlag, 25> extra_flags{{
     {"zeros", D::must_accept, "Value plan: every number 0, every byte 0x00."},
     {"realistic", D::must_accept, "Value plan: real-looking domain XML, names, UUIDs, versions and errors."},
     {"boundary", D::must_accept,
@@ -42,6 +43,27 @@ constexpr std::array<GeneratorFlag, 11> extra_flags{{
      "number."},
     {"cross_direction_length", D::must_reject,
      "A framed client length that only a server payload could have (above 16396, up to 20016)."},
+    // The rules of unencodable_value, one flag each; errorPath names the member.
+    {"missing_member", D::must_reject, "A member the type has is missing (a field, the arm member, type, serial)."},
+    {"extra_member", D::must_reject, "A member the type does not have (unknownMember)."},
+    {"other_arm_member", D::must_reject,
+     "The union carries another arm's member in place of the one its type names."},
+    {"void_arm_member", D::must_reject, "A void arm's union carries a member (another arm's)."},
+    {"unknown_type", D::must_reject,
+     "type names no arm: an unknown name, the ..._PKT_MAX count, or a number instead of a name."},
+    {"int32_out_of_range", D::must_reject, "An int32_t outside -2^31..2^31-1 (2147483648, -2147483649)."},
+    {"uint32_out_of_range", D::must_reject, "A uint32_t outside 0..2^32-1 (-1, 4294967296)."},
+    {"non_integer_number", D::must_reject,
+     "An integer field holding a number with a fraction or an exponent (1.5, 1e3 written 1000.0): not an "
+     "integer token, even when its value is whole."},
+    {"string_for_integer", D::must_reject, "An integer field holding a string of digits (\"42\")."},
+    {"non_canonical_uint64", D::must_reject,
+     "A uint64_t that is not a canonical decimal string: negative (\"-1\"), a leading zero (\"01\"), above "
+     "2^64-1 (\"18446744073709551616\"), or a JSON number."},
+    {"hex_too_short", D::must_reject, "A char or unsigned char array's hex one byte (two digits) short."},
+    {"hex_too_long", D::must_reject, "A char or unsigned char array's hex one byte (two digits) long."},
+    {"hex_odd_length", D::must_reject, "A char or unsigned char array's hex one digit short: an odd length."},
+    {"hex_not_hex", D::must_reject, "A char or unsigned char array's hex starting with 'zz'."},
 }};
 
 std::string offset_note(std::size_t at) {
@@ -139,14 +161,19 @@ Bytes encode_agreed(Kind kind, const Json& value, const std::string& what, Frami
     return expected.value();
 }
 
-void refuse_agreed(Kind kind, const Json& value, const std::string& what, Framing framing) {
+void refuse_agreed(Kind kind, const Json& value, const std::string& what, Framing framing,
+                   const std::vector<std::string>& paths) {
     for (const Codec* codec : all_codecs()) {
         if (codec == nullptr) throw GenerationError("an implementation in all_codecs() is missing (nullptr)");
         const auto got = codec->encode(kind, value, framing);
         if (!got.failed())
             throw GenerationError(std::string(to_string(kind)) + " " + what + ": implementation " +
-                                  std::string(codec->name()) + " did not refuse to encode " + value.dump() + " (" +
-                                  describe(got) + ")");
+                                  std::string(codec->name()) + " did not refuse to encode " +
+                                  value.dump().substr(0, 400) + " (" + describe(got) + ")");
+        if (!paths.empty() && std::find(paths.begin(), paths.end(), got.error().path) == paths.end())
+            throw GenerationError(std::string(to_string(kind)) + " " + what + ": implementation " +
+                                  std::string(codec->name()) + " refused it naming '" + got.error().path +
+                                  "', not " + paths.front() + " (" + describe(got) + ")");
     }
 }
 
@@ -226,8 +253,10 @@ void number_tests(VectorFile& file) {
             if (result == "valid" && !v.value) throw GenerationError(v.comment + ": a valid vector without a value");
             if (result == "acceptable" && !v.value)
                 throw GenerationError(v.comment + ": an acceptable vector without libtirpc's value");
-            if (result == "invalid" && v.value && file.kind != Kind::header)
-                throw GenerationError(v.comment + ": only header-kind invalid vectors carry a value");
+            if (result == "invalid" && v.value && v.has_wire && file.kind != Kind::header)
+                throw GenerationError(v.comment + ": only header-kind invalid vectors carry a value with a wire");
+            if (!v.has_wire && (result != "invalid" || !v.value || !v.error_path))
+                throw GenerationError(v.comment + ": a vector without a wire is an invalid value with an errorPath");
             if (v.canonical_wire && result != "valid")
                 throw GenerationError(v.comment + ": canonicalWire on a vector that is not valid");
         }

@@ -76,7 +76,7 @@ OJson test_json(const Vector& v) {
     t["comment"] = v.comment;
     t["flags"] = v.flags;
     t["result"] = v.result();
-    t["wire"] = hex(v.wire);
+    if (v.has_wire) t["wire"] = hex(v.wire);
     if (v.canonical_wire) t["canonicalWire"] = hex(*v.canonical_wire);
     if (v.value) t["value"] = OJson::parse(v.value->dump());
     if (!v.layout.empty()) {
@@ -85,6 +85,7 @@ OJson test_json(const Vector& v) {
         t["layout"] = layout;
     }
     if (v.error_offset) t["errorOffset"] = *v.error_offset;
+    if (v.error_path) t["errorPath"] = *v.error_path;
     return t;
 }
 

@@ -256,13 +256,14 @@ std::vector<std::pair<std::string, Bytes>> unknown_discriminant_payloads(Directi
 
 VectorFile build_payload_file(Direction d) {
     const Kind kind = payload_kind(d);
-    VectorFile file{kind, {}};
+    VectorFile file{kind, {}, std::nullopt};
     for (const auto& arm : info().arms(d)) {
         Group g{arm.name, "", d, arm.payload_size, {}};
         add_valid(g, arm, kind);
         add_unsigned_char_platform(g, arm, kind);
         add_element_words(g, arm, kind);
         add_truncations(g, arm, kind);
+        add_refusals(g, arm, kind);
         file.groups.push_back(std::move(g));
     }
     const std::uint32_t max = static_cast<std::uint32_t>(info().discriminant_enum(d).items.back().value);
@@ -288,6 +289,7 @@ VectorFile build_payload_file(Direction d) {
         trailing.tests.push_back(std::move(v));
     }
     file.groups.push_back(std::move(trailing));
+    file.groups.push_back(refusal_group(d));
     return file;
 }
 

@@ -45,6 +45,10 @@ struct Vector {
     std::optional<Bytes> canonical_wire;  // decode-only vectors
     std::vector<LayoutEntry> layout;
     std::optional<std::size_t> error_offset;
+    // A value an encoder must refuse has no wire (has_wire false); the
+    // member its error names is error_path.
+    bool has_wire = true;
+    std::optional<std::string> error_path;
     std::uint32_t tc_id = 0;  // assigned by number_tests()
     std::string result() const;
 };
@@ -99,8 +103,10 @@ std::string hex32(std::uint32_t word);
 // implementation and the first differing byte offset.
 // Framed kinds are framed with `framing`.
 Bytes encode_agreed(Kind kind, const Json& value, const std::string& what, Framing framing = Framing::seed);
-// refuse_agreed throws unless every implementation refuses to encode value.
-void refuse_agreed(Kind kind, const Json& value, const std::string& what, Framing framing = Framing::seed);
+// refuse_agreed throws unless every implementation refuses to encode value;
+// when paths is not empty, each error must name one of them.
+void refuse_agreed(Kind kind, const Json& value, const std::string& what, Framing framing = Framing::seed,
+                   const std::vector<std::string>& paths = {});
 // reference_decode is what the lenient reference (rpcgen over libtirpc)
 // decodes; throws when it fails.
 Json reference_decode(Kind kind, ByteView wire, const std::string& what, Framing framing = Framing::seed);
@@ -126,6 +132,11 @@ bool is_large(const ArmInfo& arm);
 // --- the builders, one per file
 VectorFile build_header_file(Framing framing);
 VectorFile build_payload_file(Direction direction);
+// The values encoders must refuse (refusal_vectors.cpp): add_refusals adds
+// an arm's to its group; refusal_group holds a direction's whole-payload
+// ones (type, serial, top-level members).
+void add_refusals(Group& group, const ArmInfo& arm, Kind kind);
+Group refusal_group(Direction direction);
 VectorFile build_message_file(Direction direction, Framing framing);
 std::vector<VectorFile> build_all();
 

@@ -27,6 +27,7 @@ enum class Flag {
     trailing_bytes,        // bytes after the last field
     length_too_large,      // framed length beyond the largest payload of its direction
     semantic_value,        // wire-valid value with a questionable meaning
+    unencodable_value,     // a value that does not fit the value model: encoders refuse it
 };
 
 enum class EncoderRule { must_produce, never_produce, refuse, may_produce, not_applicable };

@@ -11,7 +11,7 @@ namespace {
 using E = EncoderRule;
 using D = DecoderRule;
 
-constexpr std::array<Row, 12> rows{{
+constexpr std::array<Row, 13> rows{{
     {Flag::canonical, "canonical", E::must_produce, D::must_accept,
      "The canonical encoding of every field: char bytes sign-extended, unsigned char bytes zero-extended."},
     {Flag::zero_extended_char, "zero_extended_char", E::never_produce, D::must_accept,
@@ -43,6 +43,10 @@ constexpr std::array<Row, 12> rows{{
     {Flag::semantic_value, "semantic_value", E::may_produce, D::must_accept,
      "A wire-valid value with a questionable meaning (runstate outside 1..3, numDomains > 100, a name without "
      "NUL): accepted, reported as a note."},
+    {Flag::unencodable_value, "unencodable_value", E::refuse, D::must_reject,
+     "A value that does not fit the value model: a member missing or unknown, another arm's member, an integer "
+     "out of range or not an integer, a uint64 that is not a canonical decimal string, hex of the wrong length or "
+     "not hex, a type naming no arm. Encoders refuse it, naming the member; it has no wire."},
 }};
 
 }  // namespace

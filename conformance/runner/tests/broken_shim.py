@@ -5,9 +5,11 @@ runner's tests (faults live in test code only).
 
     broken_shim.py FAULT [ARM]
 
-FAULT is one of the names in FAULTS below. ARM (a discriminant name, default
-QEMUD_SERVER_PKT_GET_VERSION) says which message type triggers it; every
-other request is answered correctly by the real shim.
+FAULT is one of the names tested in main() below. ARM (a discriminant name,
+default QEMUD_SERVER_PKT_GET_VERSION) says which message type triggers it;
+every other request is answered correctly by the real shim. The lenient
+encoders (zero_fill, wrap_ints, pad_hex) are the exception: they patch the
+shim's value checks for every request, as a sloppy encoder would be.
 
 With QEMUD_BROKEN_SHIM_HANG_FILE set, the hang faults create that file
 when they start hanging, so a test knows when to interrupt the run.
@@ -44,6 +46,68 @@ def request_arm(request):
         except Exception:
             return None
     return None
+
+
+# --- lenient encoders: each sends a message other than the one asked for,
+# instead of refusing the value.
+original_pack = shim.pack
+original_pack_struct = shim.pack_struct
+original_check_int = shim.check_int
+
+
+def zero_fill_members(value, names, path):
+    """Missing members become zero (None, packed as zeros); extras are ignored."""
+    if isinstance(value, dict):
+        for n in names:
+            value.setdefault(n, None)
+
+
+def pack_zero_filled(packer, ftype, value, path):
+    if value is not None:
+        return original_pack(packer, ftype, value, path)
+    if ftype in (shim.INT32, shim.UINT32):
+        packer.pack_uint(0)
+    elif ftype == shim.UINT64:
+        packer.pack_uhyper(0)
+    elif isinstance(ftype, tuple):
+        packer.pack_farray(ftype[1], [0] * ftype[1], packer.pack_uint)
+    else:
+        original_pack(packer, ftype, value, path)
+
+
+def pack_struct_zero_filled(packer, fields, value, path):
+    return original_pack_struct(packer, fields, {} if value is None else value, path)
+
+
+def wrapping_int(value, low, high, path):
+    """Out-of-range integers wrap to 32 bits; floats and digit strings are truncated."""
+    if isinstance(value, (float, str)) and not isinstance(value, bool):
+        try:
+            value = int(float(value))
+        except ValueError:
+            pass
+    if isinstance(value, int) and not isinstance(value, bool):
+        value &= 0xFFFFFFFF
+        if low < 0 and value > high:
+            value -= 2**32
+    return original_check_int(value, low, high, path)
+
+
+def pack_padded_hex(packer, ftype, value, path):
+    """Hex of the wrong length is zero-padded or cut to the array's size."""
+    if isinstance(ftype, tuple) and ftype[0] != shim.INT32 and isinstance(value, str):
+        value = (value + "0" * (2 * ftype[1]))[:2 * ftype[1]]
+    return original_pack(packer, ftype, value, path)
+
+
+if FAULT == "zero_fill":
+    shim.check_members = zero_fill_members
+    shim.pack = pack_zero_filled
+    shim.pack_struct = pack_struct_zero_filled
+elif FAULT == "wrap_ints":
+    shim.check_int = wrapping_int
+elif FAULT == "pad_hex":
+    shim.pack = pack_padded_hex
 
 
 def hang():

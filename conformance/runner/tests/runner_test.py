@@ -56,6 +56,8 @@ def every_valid_framed_case_fails(doc):
 #        a check of the JSON report returning problems])
 FAST = ["--no-golden", "--random", "160", "--timeout-ms", "500"]
 LIBVIRT = ["--framing", "libvirt-0.3"]
+# The server payload vectors: every rule of the values to refuse, in a few seconds.
+REFUSALS = ["--only", "golden/server/*", "--timeout-ms", "2000", "--max-failures", "400"]
 SCENARIOS = {
     # --- the in-tree implementations (no --shim)
     "inprocess_mini": (["--vectors", MINI, "--any-protocol", "--random", "200"], 0,
@@ -98,6 +100,16 @@ SCENARIOS = {
                                                              r"158 passed"], 60),
     "oversized": (["--shim", broken("oversized")] + FAST, 1, [r"oversized reply", r"158 passed"], 60),
     "float_int": (["--shim", broken("float_int")] + FAST, 1, [r"serial: expected the JSON integer \d+, got \d+\.0"], 60),
+    # --- lenient encoders: a value they should refuse is sent as another message, and the member is named
+    "zero_fill": (["--shim", broken("zero_fill")] + REFUSALS, 1,
+                  [r"encoded a value it must refuse \(unencodable_value,missing_member\): "
+                   r"data\.domainGetInfoReply\.cpuTime is wrong"], 60),
+    "wrap_ints": (["--shim", broken("wrap_ints")] + REFUSALS, 1,
+                  [r"encoded a value it must refuse \(unencodable_value,uint32_out_of_range\): serial is wrong",
+                   r"\(unencodable_value,non_integer_number\)", r"\(unencodable_value,string_for_integer\)"], 60),
+    "pad_hex": (["--shim", broken("pad_hex")] + REFUSALS, 1,
+                [r"encoded a value it must refuse \(unencodable_value,hex_too_short\): data\.\w+\.\w+ is wrong",
+                 r"\(unencodable_value,hex_odd_length\)"], 60),
     "stderr_flood": (["--shim", broken("stderr_flood")] + FAST, 0, [r"160 passed, 0 failed"], 90),
     "uppercase_hex": (["--shim", broken("uppercase_hex")] + FAST, 0, [r"160 passed, 0 failed"], 60),
     "always_hang": (["--shim", broken("always_hang"), "--no-golden", "--random", "40", "--timeout-ms", "200"], 1,

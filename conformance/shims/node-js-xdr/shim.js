@@ -63,6 +63,9 @@ function armOf(union, nameOrValue) {
 // ---------------------------------------------------------------------------
 
 function checkInt(value, low, high, path) {
+  if (value instanceof FloatToken) {
+    throw new CodecError(path, `expected an integer, got the number ${value.text} (a fraction or an exponent)`);
+  }
   if (!Number.isInteger(value)) throw new CodecError(path, `expected an integer, got ${show(value)}`);
   if (value < low || value > high) throw new CodecError(path, `${value} is out of range ${low}..${high}`);
   return value;
@@ -322,7 +325,6 @@ function respond(request) {
   if (op === 'quit') return null;
   const id = Object.prototype.hasOwnProperty.call(request, 'id') ? request.id : null;
   const fail = (error) => ({ id, ok: false, error });
-  // JSON.parse cannot tell 1.0 from 1, so an id of 1.0 passes; harmless.
   if (!Number.isInteger(id)) return fail('malformed request: id must be an integer');
   if (op === 'hello') {
     return { id, ok: true, name: SHIM_NAME, version: SHIM_VERSION, kinds: KINDS, framings: Object.keys(FRAMINGS) };
@@ -355,12 +357,53 @@ function respond(request) {
   }
 }
 
+// ---------------------------------------------------------------------------
+// Requests are parsed keeping the form of numbers: JSON.parse reads 1e3 and
+// 1000.0 as 1000, but the value model wants an integer token, so a number
+// written with a fraction or an exponent becomes a FloatToken, which every
+// integer check refuses.
+// ---------------------------------------------------------------------------
+
+class FloatToken {
+  constructor(text) { this.text = text; }
+  toJSON() { return Number(this.text); }
+}
+
+const FLOAT_MARK = '\u0000float:';
+const NUMBER = /-?\d+(\.\d+)?([eE][+-]?\d+)?/y;
+
+function parseKeepingNumberForm(line) {
+  let out = '';
+  let inString = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (inString) {
+      out += c;
+      if (c === '\\') out += line[++i] ?? '';
+      else if (c === '"') inString = false;
+    } else if (c === '"') {
+      inString = true;
+      out += c;
+    } else if (c === '-' || (c >= '0' && c <= '9')) {
+      NUMBER.lastIndex = i;
+      const m = NUMBER.exec(line);
+      if (!m) { out += c; continue; }  // JSON.parse reports the syntax error
+      out += m[1] !== undefined || m[2] !== undefined ? JSON.stringify(FLOAT_MARK + m[0]) : m[0];
+      i += m[0].length - 1;
+    } else {
+      out += c;
+    }
+  }
+  return JSON.parse(out, (key, value) => (
+    typeof value === 'string' && value.startsWith(FLOAT_MARK) ? new FloatToken(value.slice(FLOAT_MARK.length)) : value));
+}
+
 function handleLine(line) {
   if (!line.trim()) return;
   let request = null;
   let reply;
   try {
-    request = JSON.parse(line);
+    request = parseKeepingNumberForm(line);
     reply = respond(request);
   } catch (err) {
     if (err instanceof SyntaxError) {
