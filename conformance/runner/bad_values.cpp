@@ -101,8 +101,8 @@ Spoiled spoil_payload(const Json& value, const ArmInfo& arm, std::uint64_t draw)
                              [data, m = other->member, body](Json& v) { v[data][m] = body; }});
         else
             sites.push_back({"other_arm_member", data + "." + other->member,
-                             [data, own = arm.member, m = other->member, body](Json& v) {
-                                 v[data].erase(own);
+                             [data, own = arm.member, m = other->member, body, beside = (draw >> 3) & 1](Json& v) {
+                                 if (!beside) v[data].erase(own);
                                  v[data][m] = body;
                              }});
     }

@@ -47,7 +47,7 @@ constexpr std::array<GeneratorFlag, 25> extra_flags{{
     {"missing_member", D::must_reject, "A member the type has is missing (a field, the arm member, type, serial)."},
     {"extra_member", D::must_reject, "A member the type does not have (unknownMember)."},
     {"other_arm_member", D::must_reject,
-     "The union carries another arm's member in place of the one its type names."},
+     "The union carries another arm's member in place of, or beside, the one its type names."},
     {"void_arm_member", D::must_reject, "A void arm's union carries a member (another arm's)."},
     {"unknown_type", D::must_reject,
      "type names no arm: an unknown name, the ..._PKT_MAX count, or a number instead of a name."},

@@ -153,6 +153,11 @@ void add_refusals(Group& g, const ArmInfo& arm, Kind kind) {
         cases.push_back({arm.name + " carrying " + other.name + "'s member " + data + "." + other.member +
                              " instead of its own",
                          "other_arm_member", std::move(swapped), {data + "." + other.member, body}});
+        Json beside = base;
+        beside[data][other.member] = arm_body(other);
+        cases.push_back({arm.name + " carrying " + other.name + "'s member " + data + "." + other.member +
+                             " beside its own",
+                         "other_arm_member", std::move(beside), {data + "." + other.member}});
         if (gets_large_edits(arm)) field_cases(cases, arm, base);
     }
     for (auto& r : cases) g.tests.push_back(to_vector(kind, std::move(r)));
