@@ -199,7 +199,8 @@ BOOST_AUTO_TEST_CASE(names_are_unique_snake_case_and_described) {
     BOOST_TEST(canary::table().size() >= 24u);
 }
 
-// One Boost.Test case per canary, so a report names the dead one.
+// Every row in one case; each failure is reported in the context of its
+// canary, so a report names the dead one.
 BOOST_AUTO_TEST_CASE(every_canary_changes_the_cxx_codec) {
     const auto all = probes();
     for (const auto& c : canary::table()) {
