@@ -22,7 +22,17 @@
 #include "runtime/model_traits.h"
 #include "runtime/xdr_types.h"
 
+#ifdef QEMUD_CANARY_BUILD
+// The canary build (docs/DETECTION.md) plants encoder-refusal bugs here, in
+// an inline namespace so its instantiations never share a symbol with the
+// product's.
+#include "canary/json_hooks.h"
+#endif
+
 namespace qemud::model_json {
+#ifdef QEMUD_CANARY_BUILD
+inline namespace canary_build {
+#endif
 
 namespace detail {
 
@@ -143,6 +153,12 @@ std::optional<CodecError> enum_from_json(const Json& j, E& out, const std::strin
             out = static_cast<E>(v);
             return std::nullopt;
         }
+#ifdef QEMUD_CANARY_BUILD
+    if (canary::on(canary::Id::json_unknown_type) && !xdr::EnumTraits<E>::items.empty()) {
+        out = static_cast<E>(xdr::EnumTraits<E>::items[0].second);
+        return std::nullopt;
+    }
+#endif
     return value_error(path, "'" + j.get<std::string>() + "' is not a name of enum " + xdr::EnumTraits<E>::name);
 }
 
@@ -176,6 +192,11 @@ std::optional<CodecError> union_from_json(const Json& j, U& out, const std::stri
     if (!member) return value_error(disc_path, "discriminant has no arm");
 
     if (auto e = check_object(j, path, [&](const std::string& key) {
+#ifdef QEMUD_CANARY_BUILD
+            bool is_arm_member = false;
+            for (const auto& arm : Traits::arms) is_arm_member = is_arm_member || (*arm.member && key == arm.member);
+            if (canary::json_hooks::union_member_ignored(member, is_arm_member)) return true;
+#endif
             return key == disc_member || (*member && key == member);
         }))
         return e;
@@ -190,7 +211,15 @@ template <class T, class Fill>
 std::optional<CodecError> hex_from_json(const Json& j, std::size_t size, const std::string& path, Fill&& fill) {
     std::string bytes;
     std::string why;
-    if (!value_model::read_hex(j, size, &bytes, &why)) return value_error(path, why);
+    if (!value_model::read_hex(j, size, &bytes, &why)) {
+#ifdef QEMUD_CANARY_BUILD
+        if (canary::json_hooks::lenient_hex(j, size, &bytes)) {
+            fill(bytes);
+            return std::nullopt;
+        }
+#endif
+        return value_error(path, why);
+    }
     fill(bytes);
     return std::nullopt;
 }
@@ -208,10 +237,24 @@ std::optional<CodecError> from_json(const Json& j, T& out, const std::string& pa
         return hex_from_json<T>(j, 1, path, [&](const std::string& b) { out = static_cast<T>(b[0]); });
     } else if constexpr (std::is_same_v<T, std::int32_t>) {
         const auto v = value_model::read_int32(j, &why);
+#ifdef QEMUD_CANARY_BUILD
+        if (!v)
+            if (const auto lenient = canary::json_hooks::lenient_word(j, true)) {
+                out = static_cast<std::int32_t>(*lenient);
+                return std::nullopt;
+            }
+#endif
         if (!v) return value_error(path, why);
         out = static_cast<std::int32_t>(*v);
     } else if constexpr (std::is_same_v<T, std::uint32_t>) {
         const auto v = value_model::read_uint32(j, &why);
+#ifdef QEMUD_CANARY_BUILD
+        if (!v)
+            if (const auto lenient = canary::json_hooks::lenient_word(j, false)) {
+                out = *lenient;
+                return std::nullopt;
+            }
+#endif
         if (!v) return value_error(path, why);
         out = *v;
     } else if constexpr (std::is_same_v<T, std::int64_t>) {
@@ -220,6 +263,13 @@ std::optional<CodecError> from_json(const Json& j, T& out, const std::string& pa
         out = *v;
     } else if constexpr (std::is_same_v<T, std::uint64_t>) {
         const auto v = value_model::read_uint64(j, &why);
+#ifdef QEMUD_CANARY_BUILD
+        if (!v)
+            if (const auto lenient = canary::json_hooks::lenient_uint64(j)) {
+                out = *lenient;
+                return std::nullopt;
+            }
+#endif
         if (!v) return value_error(path, why);
         out = *v;
     } else if constexpr (std::is_floating_point_v<T>) {
@@ -276,12 +326,21 @@ std::optional<CodecError> from_json(const Json& j, T& out, const std::string& pa
         visit_fields(out, [&](const char* name, auto& field) {
             if (error) return;
             if (!j.contains(name)) {
+#ifdef QEMUD_CANARY_BUILD
+                if (canary::on(canary::Id::json_missing_zero)) {
+                    field = std::remove_cvref_t<decltype(field)>{};
+                    return;
+                }
+#endif
                 error = value_error(join(path, name), "missing member");
                 return;
             }
             error = from_json(j.at(name), field, join(path, name));
         });
         if (error) return error;
+#ifdef QEMUD_CANARY_BUILD
+        if (canary::on(canary::Id::json_extra_ignored)) return std::nullopt;
+#endif
         if (j.size() != fields)
             return check_object(j, path, [&](const std::string& key) {
                 bool known = false;
@@ -294,4 +353,7 @@ std::optional<CodecError> from_json(const Json& j, T& out, const std::string& pa
     return std::nullopt;
 }
 
+#ifdef QEMUD_CANARY_BUILD
+}  // inline namespace canary_build
+#endif
 }  // namespace qemud::model_json

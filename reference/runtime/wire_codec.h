@@ -50,7 +50,18 @@
 #include "runtime/model_traits.h"
 #include "runtime/xdr_types.h"
 
+#ifdef QEMUD_CANARY_BUILD
+// The canary build (docs/DETECTION.md) plants bugs here. Its templates live
+// in an inline namespace so their instantiations never share a symbol with
+// the product's (a program that links both kinds of object must not have
+// the linker pick one copy for both).
+#include "canary/wire_hooks.h"
+#endif
+
 namespace qemud::wire {
+#ifdef QEMUD_CANARY_BUILD
+inline namespace canary_build {
+#endif
 
 // PathSegment is one step of a field path: a member name, or (member ==
 // nullptr) an array index.
@@ -333,12 +344,22 @@ bool decode_union(Reader& r, U& out, Failure& f) {
         f.push(Traits::discriminant_member);
         return false;
     }
-    const std::int64_t value = discriminant_value<D>(r.read_u32());
+    std::int64_t value = discriminant_value<D>(r.read_u32());
+#ifdef QEMUD_CANARY_BUILD
+    value = canary::wire_hooks::swapped_discriminant<D>(value, enum_name<D>(value));
+#endif
     ArmDecoder visitor{&r, &f};
     // Decoding into an object that already holds this arm reuses it, so a
     // hot loop over similar messages does not re-initialize the arm.
     bool selected = static_cast<std::int64_t>(out.*Traits::discriminant) == value && visit_arm(out, visitor);
     if (!selected) selected = select_arm(out, value, visitor);
+#ifdef QEMUD_CANARY_BUILD
+    if (!selected && canary::wire_hooks::accept_as_void(enum_name<D>(value))) {
+        out.*Traits::discriminant = static_cast<D>(value);
+        out.arm.template emplace<0>();
+        return true;
+    }
+#endif
     if (!selected) [[unlikely]] {
         fail_unknown_discriminant<U>(f, at, value);
         return false;
@@ -360,12 +381,45 @@ bool decode_struct(Reader& r, S& out, Failure& f) {
             ok = false;
         }
     });
+#ifdef QEMUD_CANARY_BUILD
+    if (ok) canary::wire_hooks::after_struct_decode(out);
+#endif
     return ok;
 }
+
+#ifdef QEMUD_CANARY_BUILD
+// decode_byte_words_canary: the element rules bent by a canary, one word
+// at a time (the product's kernels never see a canary).
+template <class E, std::size_t N>
+bool decode_byte_words_canary(Reader& r, std::array<E, N>& out, Failure& f) {
+    const std::size_t at = r.offset();
+    const std::size_t available = std::min(N, r.remaining() / 4);
+    for (std::size_t i = 0; i < available; ++i) {
+        const std::uint32_t w = load_be32(r.data() + 4 * i);
+        std::uint8_t b = 0;
+        if (!canary::wire_hooks::byte_word<is_signed_byte<E>>(w, byte_word_ok<E>(w), &b)) {
+            fail_byte_word<E>(f, at + 4 * i, w);
+            f.push(i);
+            return false;
+        }
+        out[i] = static_cast<E>(b);
+    }
+    if (available < N) {
+        fail_truncated(f, at + 4 * available, 4, r.remaining() - 4 * available);
+        f.push(available);
+        return false;
+    }
+    r.skip(4 * N);
+    return true;
+}
+#endif
 
 template <class E, std::size_t N>
 bool decode_array(Reader& r, std::array<E, N>& out, Failure& f) {
     if constexpr (is_byte<E>) {
+#ifdef QEMUD_CANARY_BUILD
+        if (canary::wire_hooks::any_byte_decode_canary()) return decode_byte_words_canary(r, out, f);
+#endif
         // All complete words present are decoded first, so a bad element
         // before the end of a truncated input is reported as what it is.
         const std::size_t at = r.offset();
@@ -459,6 +513,13 @@ bool decode_value(Reader& r, T& out, Failure& f) {
     } else if constexpr (std::is_same_v<T, std::int32_t> || std::is_same_v<T, std::uint32_t>) {
         if (!need(r, 4, f)) return false;
         out = static_cast<T>(r.read_u32());
+#ifdef QEMUD_CANARY_BUILD
+        if constexpr (std::is_same_v<T, std::int32_t>)
+            if (canary::wire_hooks::reject_int32(out)) {
+                f.set(policy::name(policy::Flag::semantic_value), r.offset() - 4, "INT32_MIN refused");
+                return false;
+            }
+#endif
     } else if constexpr (std::is_same_v<T, std::int64_t> || std::is_same_v<T, std::uint64_t>) {
         if (!need(r, 8, f)) return false;
         out = static_cast<T>(r.read_u64());
@@ -533,7 +594,24 @@ bool decode_value(Reader& r, T& out, Failure& f) {
 template <class T>
 bool decode(std::span<const std::uint8_t> input, T& out, Failure& f) {
     Reader r(input);
+#ifdef QEMUD_CANARY_BUILD
+    if (!decode_value(r, out, f)) {
+        if (!canary::on(canary::Id::truncated_zero_fill) || f.flag != policy::name(policy::Flag::truncated))
+            return false;
+        // Decode again from the input followed by enough zeros for any arm,
+        // as if the missing bytes had been zeros.
+        std::vector<std::uint8_t> padded(input.begin(), input.end());
+        padded.resize(input.size() + 32 * 1024);
+        Reader again(padded);
+        out = T{};
+        f = Failure{};
+        return decode_value(again, out, f);
+    }
+    canary::wire_hooks::overread(input.data(), input.size());
+    if (canary::on(canary::Id::payload_trailing_bytes)) return true;
+#else
     if (!decode_value(r, out, f)) return false;
+#endif
     if (r.remaining() != 0) [[unlikely]] {
         f.set(policy::name(policy::Flag::trailing_bytes), r.offset(),
               std::to_string(r.remaining()) + " bytes after the last field");
@@ -586,6 +664,10 @@ bool encode_union(Writer& w, const U& u, Failure& f) {
     using Traits = xdr::UnionTraits<U>;
     const auto value = static_cast<std::int64_t>(u.*Traits::discriminant);
     w.put_u32(static_cast<std::uint32_t>(value));
+#ifdef QEMUD_CANARY_BUILD
+    using D = std::remove_cvref_t<decltype(u.*Traits::discriminant)>;
+    if (canary::wire_hooks::extra_word_before_arm(enum_name<D>(value))) w.put_u32(0);
+#endif
     ArmEncoder visitor{&w, &f};
     if (!visit_arm(u, visitor)) [[unlikely]] {
         fail_arm_mismatch(f, u, value);
@@ -642,6 +724,13 @@ bool encode_value(Writer& w, const T& value, Failure& f) {
     } else if constexpr (std::is_same_v<T, std::int32_t> || std::is_same_v<T, std::uint32_t>) {
         w.put_u32(static_cast<std::uint32_t>(value));
     } else if constexpr (std::is_same_v<T, std::int64_t> || std::is_same_v<T, std::uint64_t>) {
+#ifdef QEMUD_CANARY_BUILD
+        if (std::is_same_v<T, std::uint64_t> && canary::on(canary::Id::uint64_word_swap)) {
+            const auto v = static_cast<std::uint64_t>(value);
+            w.put_u64((v << 32) | (v >> 32));
+            return true;
+        }
+#endif
         w.put_u64(static_cast<std::uint64_t>(value));
     } else if constexpr (std::is_same_v<T, float>) {
         w.put_u32(std::bit_cast<std::uint32_t>(value));
@@ -658,6 +747,11 @@ bool encode_value(Writer& w, const T& value, Failure& f) {
         using E = typename T::value_type;
         constexpr std::size_t n = std::tuple_size_v<T>;
         if constexpr (is_byte<E>) {
+#ifdef QEMUD_CANARY_BUILD
+            if (canary::wire_hooks::encode_byte_words<is_signed_byte<E>>(
+                    w, reinterpret_cast<const std::uint8_t*>(value.data()), n))
+                return true;
+#endif
             encode_byte_words(value.data(), n, w.extend(4 * n));
         } else if constexpr (is_word_int<E>) {
             std::uint8_t* p = w.extend(4 * n);
@@ -712,4 +806,7 @@ bool encode(const T& value, std::vector<std::uint8_t>& out, Failure& f) {
     return true;
 }
 
+#ifdef QEMUD_CANARY_BUILD
+}  // inline namespace canary_build
+#endif
 }  // namespace qemud::wire

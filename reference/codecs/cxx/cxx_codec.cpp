@@ -12,6 +12,9 @@
 #include "codecs/registry.h"
 #include "runtime/model_json.h"
 #include "runtime/wire_codec.h"
+#ifdef QEMUD_CANARY_BUILD
+#include "codecs/cxx/cxx_canary.h"
+#endif
 
 namespace qemud {
 
@@ -118,15 +121,24 @@ protected:
             if (framing == Framing::seed) {
                 model::qemud_packet_header header;
                 if (auto e = cxx::decode(eight_bytes, header)) return *e;
-                return HeaderWords{header.magic, header.length};
+                return bent(framing, HeaderWords{header.magic, header.length});
             }
             model::qemud_packet_header_libvirt_0_3 header;
             if (auto e = cxx::decode(eight_bytes, header)) return *e;
-            return HeaderWords{header.prog, header.length};
+            return bent(framing, HeaderWords{header.prog, header.length});
         });
     }
 
 private:
+    // bent: the header words as decoded, or as a framing canary bends them.
+    static HeaderWords bent([[maybe_unused]] Framing framing, HeaderWords words) {
+#ifdef QEMUD_CANARY_BUILD
+        return cxx::canary_hooks::bend_header(framing, words);
+#else
+        return words;
+#endif
+    }
+
     template <class Root>
     static Outcome<Bytes> encode_json(const Json& value) {
         Root root;
@@ -161,6 +173,30 @@ private:
 
 }  // namespace
 
+#ifdef QEMUD_CANARY_BUILD
+namespace cxx::canary_hooks {
+
+namespace {
+template <class Root>
+Outcome<Json> decode_prefix(ByteView payload) {
+    Root root;
+    wire::Reader r(payload);
+    wire::Failure f;
+    if (!wire::decode_value(r, root, f)) return to_codec_error(f);
+    return model_json::to_json(root);
+}
+}  // namespace
+
+Outcome<Json> decode_payload_prefix(Direction direction, ByteView payload) {
+    return direction == Direction::client ? decode_prefix<model::qemud_packet_client>(payload)
+                                          : decode_prefix<model::qemud_packet_server>(payload);
+}
+
+}  // namespace cxx::canary_hooks
+
+std::unique_ptr<Codec> make_cxx_codec() { return cxx::canary_hooks::wrap(std::make_unique<CxxCodec>()); }
+#else
 std::unique_ptr<Codec> make_cxx_codec() { return std::make_unique<CxxCodec>(); }
+#endif
 
 }  // namespace qemud
