@@ -19,6 +19,7 @@ import tempfile
 WRONG = {
     "bench.sh": ["--bogus"],
     "build.sh": ["--bogus"],
+    "detection.sh": ["--fuzz-runs", "0"],
     "fuzz_campaign.sh": ["-t"],
     "fuzz_ossfuzz_local.sh": ["extra"],
     "fuzz_seeds.sh": ["no_such_fuzzer"],
