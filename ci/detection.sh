@@ -19,6 +19,8 @@
 #                         median decides (default 3)
 #     --random N          random cases of the qemud-conform families (default 300)
 #     --only NAME...      only these canaries (the rest of the line)
+#     --fuzz-survivors-only  fuzz only the canaries the other families missed
+#                         (the ctest `detection` runs this way, at a small budget)
 #     --no-fuzz           skip the fuzz family (also when clang's libFuzzer is missing)
 #     --write-baseline    copy the matrix to the baseline and docs' table (after a full run)
 # The canary build must exist (ci/build.sh -DQEMUD_CANARIES=ON); the canary fuzz targets are built
@@ -45,6 +47,7 @@ while [ $# -gt 0 ]; do
       [ $# -gt 0 ] || ci_usage_error "--only needs canary names"
       driver_args+=(--only "$@"); shift $# ;;
     --no-fuzz) fuzz=0; shift ;;
+    --fuzz-survivors-only) driver_args+=("$1"); shift ;;
     --write-baseline) write_baseline=1; shift ;;
     *) ci_usage_error "unknown argument '$1'" ;;
   esac
