@@ -7,15 +7,14 @@
 # options and seed corpus zip is there, and every target runs its unzipped
 # seed corpus (-runs=0) and fuzzes for QEMUD_FUZZ_SMOKE_OSSFUZZ_SECONDS
 # (default 3) with its .options. Like simdjson's build_like_ossfuzz.sh.
-# Exit 77 (skipped) without clang's libFuzzer.
+# Exit 77 (skipped) without clang's libFuzzer; 1 under QEMUD_REQUIRE_ALL=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source ci/lib/cli.sh
 [ $# -eq 0 ] || ci_usage_error "takes no arguments, not '$1'"
-if ! command -v clang++ >/dev/null || [ ! -f "$(clang++ -print-file-name=libclang_rt.fuzzer-x86_64.a)" ]; then
-  echo "fuzz_ossfuzz_local: clang++ with libFuzzer not found; skipped"
-  exit 77
-fi
+# Without clang's libFuzzer: SKIP and exit 77, or FAIL and exit 1 under
+# QEMUD_REQUIRE_ALL=1 (the project's rule for a missing tool).
+python3 ci/lib/require_tools.py libfuzzer || exit $?
 root=$PWD/build-ossfuzz
 export CC=clang CXX=clang++
 # -fno-sanitize-recover=undefined: a UBSan report fails the run, as in

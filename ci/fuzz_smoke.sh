@@ -6,7 +6,7 @@
 # on any crash, finding (a comparator abort), leak, timeout or OOM, and
 # leaves the log and reproducer in build-fuzz/smoke-<pid>/ (removed on a pass). Nothing is written to corpus/.
 # ctest runs it from the GCC build (label fuzz-smoke); exit 77 (skipped)
-# when clang's libFuzzer is not installed.
+# when clang's libFuzzer is not installed, 1 under QEMUD_REQUIRE_ALL=1.
 #   ci/fuzz_smoke.sh [target...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,10 +16,9 @@ seconds=${QEMUD_FUZZ_SMOKE_SECONDS:-10}
 build=build-fuzz
 targets=("$@")
 
-if ! command -v clang++ >/dev/null || [ ! -f "$(clang++ -print-file-name=libclang_rt.fuzzer-x86_64.a)" ]; then
-  echo "fuzz_smoke: clang++ with libFuzzer not found (apt-get install clang libclang-rt-14-dev); skipped"
-  exit 77
-fi
+# Without clang's libFuzzer: SKIP and exit 77, or FAIL and exit 1 under
+# QEMUD_REQUIRE_ALL=1 (the project's rule for a missing tool).
+python3 ci/lib/require_tools.py libfuzzer || exit $?
 
 # QEMUD_FUZZ_SMOKE_BIN_DIR: fuzz already-built targets (with their .dict and
 # .options beside them, as fuzz/ossfuzz_build.sh writes $OUT) instead of

@@ -11,7 +11,7 @@
 set -euo pipefail
 cmake=$1 ctest=$2 source=$3 exe=$4
 if [ ! -x "$exe" ]; then
-  if [ "${QEMUD_REQUIRE_ALL:-0}" = 1 ]; then echo "FAIL: no canary build (QEMUD_REQUIRE_ALL=1)"; exit 1; fi
+  # ci/lib/require_tools.py, which runs this test, fails the skip under QEMUD_REQUIRE_ALL=1.
   echo "SKIP: no canary build: configure with -DQEMUD_CANARIES=ON"; exit 77
 fi
 exe=$(realpath "$exe")

@@ -37,7 +37,7 @@ for f in $products; do
 done
 if [ -z "$canaries" ]; then
     [ "$status" -eq 0 ] || exit 1
-    echo "canary half skipped: configure with -DQEMUD_CANARIES=ON to check the canary objects have them"
+    echo "SKIP: canary half: configure with -DQEMUD_CANARIES=ON to check the canary objects have them"
     exit 77
 fi
 for f in $canaries; do

@@ -31,12 +31,15 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.normpath(os.path.join(HERE, "..", "..", ".."))
 # The hand-made vectors carry protocolSha256 0...0: they run with --any-protocol.
 MINI = os.path.join(HERE, "data", "golden-mini")
-PYTHON_SHIM = "python3 " + shlex.quote(os.path.join(SOURCE, "conformance", "shims", "python-xdrlib", "shim.py"))
+# The Python shims run under this interpreter: the one whose xdrlib ctest
+# checked before the scenario started (cmake/tool_test.cmake).
+PYTHON = shlex.quote(sys.executable) + " "
+PYTHON_SHIM = PYTHON + shlex.quote(os.path.join(SOURCE, "conformance", "shims", "python-xdrlib", "shim.py"))
 NODE_SHIM = "node " + shlex.quote(os.path.join(SOURCE, "conformance", "shims", "node-js-xdr", "shim.js"))
 
 
 def broken(fault, arm=None):
-    cmd = "python3 " + shlex.quote(os.path.join(HERE, "broken_shim.py")) + " " + fault
+    cmd = PYTHON + shlex.quote(os.path.join(HERE, "broken_shim.py")) + " " + fault
     return cmd + (" " + arm if arm else "")
 
 
