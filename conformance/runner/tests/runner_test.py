@@ -484,7 +484,76 @@ def memory_bounded(runner, tmp):
     return []
 
 
+def golden_message_types(folder, framing_dir=""):
+    """What each golden case must be reported under, {case name: messageType}, from the vector files; and the
+    names of the themed vectors that carry an arm."""
+    want, armed = {}, []
+    for kind in ("header", "client", "server", "client_message", "server_message"):
+        framed = kind in ("header", "client_message", "server_message")
+        prefix = framing_dir if framed and framing_dir else ""
+        with open(os.path.join(folder, prefix, kind + "_test.json")) as f:
+            doc = json.load(f)
+        for g in doc["testGroups"]:
+            for t in g["tests"]:
+                name = "golden/%s%s/tc%d" % (prefix + "/" if prefix else "", kind, t["tcId"])
+                want[name] = "header" if kind == "header" else g.get("arm") or t.get("arm") or g.get("name")
+                if "name" in g and "arm" in t:
+                    armed.append(name)
+    return want, armed
+
+
+def themed_arms(runner, tmp):
+    """Themed vectors are reported under their arm; header holds only header vectors."""
+    problems = []
+    golden = os.path.join(SOURCE, "golden")
+    for framing, folder in (("seed", ""), ("libvirt-0.3", "libvirt-0.3")):
+        report = os.path.join(tmp, "r.json")
+        proc = run([runner, "--impl", "cxx", "--framing", framing, "-q", "--json", report], timeout=120)
+        if proc.returncode != 0:
+            return ["--framing %s: exit status %d: %s" % (framing, proc.returncode, proc.stderr[:300])]
+        with open(report) as f:
+            cases = {c["name"]: c for c in json.load(f)["runs"][0]["cases"]}
+        want, armed = golden_message_types(golden, folder)
+        wrong = [(n, cases[n]["messageType"], t) for n, t in want.items() if cases[n]["messageType"] != t]
+        if wrong:
+            problems.append("--framing %s: %d cases under the wrong message type, e.g. %s" % (framing, len(wrong), wrong[:3]))
+        in_header = [n for n, c in cases.items() if c["messageType"] == "header" and c["kind"] != "header"]
+        if in_header:
+            problems.append("--framing %s: %d cases of other kinds under header, e.g. %s" % (framing, len(in_header), in_header[:3]))
+        rows = re.findall(r"^  header +(\d+) +(\d+) +(\d+) +(\d+) +(\d+)", proc.stdout, re.M)
+        headers = sum(1 for c in cases.values() if c["kind"] == "header")
+        if not rows or sum(map(int, rows[0])) != headers:
+            problems.append("--framing %s: the summary's header row %s does not count the %d header vectors" %
+                            (framing, rows, headers))
+        if len(armed) < 40:
+            problems.append("--framing %s: only %d themed vectors carry an arm" % (framing, len(armed)))
+    # A file without arms on its themed vectors (an older generator's)
+    # reports them under the group's name; an arm, where given, wins.
+    folder = copy_mini(tmp)
+    path = os.path.join(folder, "client_test.json")
+    with open(path) as f:
+        doc = json.load(f)
+    version = doc["testGroups"][0]["tests"][0]
+    doc["testGroups"].append({"name": "trailing_bytes", "direction": "client", "tests": [
+        {"tcId": 100, "comment": "no arm", "flags": ["truncated"], "result": "invalid", "wire": version["wire"] + "00"},
+        {"tcId": 101, "comment": "an arm", "arm": "QEMUD_CLIENT_PKT_GET_VERSION", "flags": ["truncated"],
+         "result": "invalid", "wire": version["wire"] + "0000"}]})
+    doc["numberOfTests"] += 2
+    with open(path, "w") as f:
+        json.dump(doc, f)
+    report = os.path.join(tmp, "mini.json")
+    proc = run([runner, "--impl", "cxx", "--vectors", folder, "--any-protocol", "-q", "--json", report])
+    with open(report) as f:
+        types = {c["name"]: c["messageType"] for c in json.load(f)["runs"][0]["cases"]}
+    for name, want in (("golden/client/tc100", "trailing_bytes"), ("golden/client/tc101", "QEMUD_CLIENT_PKT_GET_VERSION"),
+                       ("golden/header/tc1", "header")):
+        if types.get(name) != want:
+            problems.append("mini vectors: %s reported under %r, expected %r" % (name, types.get(name), want))
+    return problems
+
+
 CUSTOM = {
+    "themed_arms": themed_arms,
     "memory_bounded": memory_bounded,
     "reports_unwritable": reports_unwritable,
     "report_path_first": report_path_first,
