@@ -144,6 +144,10 @@ void load_file(const std::filesystem::path& path, Kind kind, Framing framing, bo
     static const std::string build_sha = std::string(ProtocolInfo::get().source_sha256());
     const Json& sha = member(doc, "protocolSha256", file);
     const std::string file_sha = sha.is_string() ? sha.get<std::string>() : excerpt(sha.dump(), 80);
+    if (out.protocol_sha256 && *out.protocol_sha256 != file_sha)
+        throw Malformed{file + ": protocolSha256 is " + file_sha + " but the files before it have " +
+                        *out.protocol_sha256 + " (vectors of different protocols in one directory)"};
+    out.protocol_sha256 = file_sha;
     if (file_sha != build_sha) {
         if (!any_protocol)
             throw Malformed{file + ": protocolSha256 is " + file_sha + " but this build's protocol.x is " + build_sha +

@@ -49,13 +49,13 @@ std::string seconds_text(double seconds) {
 
 class JunitReport : public ReportWriter {
 public:
-    JunitReport(const std::string& path, RunInfo info) : out_(path), info_(std::move(info)) {}
+    JunitReport(const std::string& path, RunInfo info) : out_("--junit", path), info_(std::move(info)) {}
     ~JunitReport() override {
         if (scratch_) std::fclose(scratch_);
     }
 
     std::optional<std::string> open() override {
-        if (auto error = out_.open()) return "--junit: cannot write " + *error;
+        if (auto error = out_.open()) return error;
         out_.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"qemud-conform\">\n");
         return std::nullopt;
     }
@@ -107,12 +107,14 @@ public:
             {"toolVersion", std::string(project_version())},
             {"gitDescribe", std::string(git_describe())},
             {"protocolSha256", std::string(build_protocol_sha256())},
+            {"vectorsProtocolSha256", info_.vectors_sha256.value_or("")},
             {"implementationVersion", run.version},
             {"seed", std::to_string(info_.seed)},
             {"random", std::to_string(info_.random)},
             {"arguments", command}};
         for (const auto& [name, value] : about)
-            head << "      <property name=\"" << name << "\" value=\"" << xml_escape(value) << "\"/>\n";
+            if (!value.empty() || std::string_view(name) != "vectorsProtocolSha256")  // none read: no property
+                head << "      <property name=\"" << name << "\" value=\"" << xml_escape(value) << "\"/>\n";
         for (const auto& note : run.notes)
             head << "      <property name=\"note\" value=\"" << xml_escape(note) << "\"/>\n";
         pending_head_ = head.str();
@@ -125,8 +127,7 @@ public:
             out_.abandon();
             return error_;
         }
-        if (auto error = out_.commit()) return "--junit: cannot write " + *error;
-        return std::nullopt;
+        return out_.commit();
     }
     const std::string& temporary() const override { return out_.temporary(); }
 
@@ -155,10 +156,10 @@ private:
 
     void scratch_failed() {
         if (error_.empty())
-            error_ = "--junit: cannot write " + out_.path() + ": its scratch file failed: " + std::strerror(errno);
+            error_ = "--junit: cannot write " + out_.where() + ": its scratch file failed: " + std::strerror(errno);
     }
 
-    io::OutputFile out_;
+    ReportOutput out_;
     RunInfo info_;
     std::string implementation_;
     std::FILE* scratch_ = nullptr;

@@ -552,8 +552,42 @@ def themed_arms(runner, tmp):
     return problems
 
 
+def report_stdout(runner, tmp):
+    """--json - and --junit - write the report, exactly, to standard output; the summary goes to stderr."""
+    problems = []
+    base = ["--vectors", MINI, "--any-protocol", "--random", "30"]
+    for option, parse in (("--json", json.loads), ("--junit", ET.fromstring)):
+        for label, args, status in (("in process", ["--impl", "cxx"], 0),
+                                    ("a crashing shim", ["--shim", broken("crash")], 1)):
+            proc = run([runner] + args + base + [option, "-"])
+            what = "%s - (%s)" % (option, label)
+            if proc.returncode != status:
+                problems.append("%s: exit status %d, expected %d" % (what, proc.returncode, status))
+            try:
+                parse(proc.stdout)
+            except (ValueError, ET.ParseError) as error:
+                problems.append("%s: stdout is not only the report (%s): %r" % (what, error, proc.stdout[:200]))
+            if not re.search(r": (PASS|FAIL)\n", proc.stderr) or "cases:" not in proc.stderr:
+                problems.append("%s: the summary is not on stderr: %r" % (what, proc.stderr[:200]))
+    # One report on stdout, the other to a file.
+    junit = os.path.join(tmp, "j.xml")
+    proc = run([runner, "--impl", "cxx"] + base + ["--json", "-", "--junit", junit])
+    try:
+        json.loads(proc.stdout)
+        ET.parse(junit)
+    except (OSError, ValueError, ET.ParseError) as error:
+        problems.append("--json - --junit FILE: %s" % error)
+    # Both on stdout: a usage error, one line, nothing on stdout.
+    proc = run([runner, "--impl", "cxx"] + base + ["--json", "-", "--junit", "-"])
+    problems += one_line_status_2(proc, "--json - --junit -", r"^qemud-conform: --junit - and --json - both write")
+    if proc.stdout or len(proc.stderr.splitlines()) != 1:
+        problems.append("--json - --junit -: stdout %r, stderr %r: want nothing and one line" % (proc.stdout[:100], proc.stderr))
+    return problems
+
+
 CUSTOM = {
     "themed_arms": themed_arms,
+    "report_stdout": report_stdout,
     "memory_bounded": memory_bounded,
     "reports_unwritable": reports_unwritable,
     "report_path_first": report_path_first,
