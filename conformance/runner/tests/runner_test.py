@@ -68,7 +68,7 @@ SCENARIOS = {
     "inprocess_libvirt": (LIBVIRT + ["--random", "200"], 0, [r"rpcgen: PASS", r"cxx: PASS", r"dynamic: PASS"], 90),
     # --- framing profiles: a shim that claims libvirt-0.3 but frames the seed's way, and one that lists none
     "framing_seed_only": (["--shim", broken("seed_only")] + LIBVIRT + ["--random", "200", "--timeout-ms", "2000"], 1,
-                          [r"rejected a valid wire: .*\(the wire has a libvirt-0\.3 header: word 1 \(length\) is the "
+                          [r"rejected a valid wire \(.*\): .*\(the wire has a libvirt-0\.3 header: word 1 \(length\) is the "
                            r"total length \d+ \(header included\), word 2 \(prog\) is the program number 0x20001A64\)",
                            r"the header is framed as seed: word 1 the magic 0x20001A64, word 2 the payload length; "
                            r"this run expects libvirt-0\.3"], 120, every_valid_framed_case_fails),
@@ -88,7 +88,7 @@ SCENARIOS = {
                    [r"encode: byte 0xf \(15\) in data\.getVersionReply\.versionNum: expected word 000000..,",
                     r"encode: byte 0x17 \(23\) in data\.getVersionReply\.versionNum: expected word"], 60),
     "missing_arm": (["--shim", broken("missing_arm", "QEMUD_CLIENT_PKT_DOMAIN_SAVE")] + FAST, 1,
-                    [r"QEMUD_CLIENT_PKT_DOMAIN_SAVE.*rejected a valid wire: unknown union arm",
+                    [r"QEMUD_CLIENT_PKT_DOMAIN_SAVE.*rejected a valid wire \(random\): unknown union arm",
                      r"QEMUD_CLIENT_PKT_DOMAIN_SAVE +\d+ +[1-9]"], 60),
     "crash": (["--shim", broken("crash")] + FAST, 1,
               [r"crash: the shim exited with status \d+ before replying; shim stderr ends: broken shim: segfaulting",
@@ -110,6 +110,15 @@ SCENARIOS = {
     "pad_hex": (["--shim", broken("pad_hex")] + REFUSALS, 1,
                 [r"encoded a value it must refuse \(unencodable_value,hex_too_short\): data\.\w+\.\w+ is wrong",
                  r"\(unencodable_value,hex_odd_length\)"], 60),
+    # A valid vector rejected: the failure names its flags and comment
+    "rejected_valid": (["--shim", broken("missing_arm", "QEMUD_CLIENT_PKT_DOMAIN_LOOKUP_BY_NAME"), "--only",
+                        "golden/client/*", "--max-failures", "100"], 1,
+                       [r"FAIL golden/client/tc109 \[QEMUD_CLIENT_PKT_DOMAIN_LOOKUP_BY_NAME\] decode: rejected a valid "
+                        r"wire \(canonical,realistic; QEMUD_CLIENT_PKT_DOMAIN_LOOKUP_BY_NAME realistic value\): unknown "
+                        r"union arm",
+                        r"FAIL golden/client/tc112 .*rejected a valid wire \(zero_extended_char,decode_only; "
+                        r"QEMUD_CLIENT_PKT_DOMAIN_LOOKUP_BY_NAME name\[25\] byte 0xE9 written zero-extended "
+                        r"000000E9\)"], 60),
     "stderr_flood": (["--shim", broken("stderr_flood")] + FAST, 0, [r"160 passed, 0 failed"], 90),
     "uppercase_hex": (["--shim", broken("uppercase_hex")] + FAST, 0, [r"160 passed, 0 failed"], 60),
     "always_hang": (["--shim", broken("always_hang"), "--no-golden", "--random", "40", "--timeout-ms", "200"], 1,
