@@ -75,7 +75,7 @@ public:
             case Status::passed: out << "/>\n"; break;
             case Status::failed:
                 out << ">\n      <failure type=\"" << xml_escape(c.conversation ? std::string("conversation") : std::string(to_string(c.expect)))
-                    << "\" message=\"" << xml_escape(result.reason) << "\">"
+                    << "\" message=\"" << xml_escape(result.reason.substr(0, result.reason.find('\n'))) << "\">"
                     << xml_escape(result.reason + "\nrerun: " + repro) << "</failure>\n    </testcase>\n";
                 break;
             case Status::skipped:

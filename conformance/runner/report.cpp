@@ -81,7 +81,11 @@ void print_summary(std::ostream& out, const RunReport& run, std::size_t max_fail
         std::size_t shown = 0;
         for (const auto& f : run.failures) {
             if (shown++ == max_failures) break;
-            out << "  FAIL " << f.name << " [" << f.message_type << "] " << f.reason << "\n"
+            // A reason's further lines (a shim's stderr) line up under it.
+            std::string reason = f.reason;
+            for (std::size_t at = 0; (at = reason.find('\n', at)) != std::string::npos; at += 8)
+                reason.insert(at + 1, "       ");
+            out << "  FAIL " << f.name << " [" << f.message_type << "] " << reason << "\n"
                 << "       rerun: " << f.repro << "\n";
         }
         if (static_cast<std::size_t>(all.failed) > max_failures)

@@ -122,6 +122,21 @@ def write(text):
     sys.stdout.flush()
 
 
+# A Go shim's panic: the message first, then the goroutine's frames, two
+# lines each, then what `go run` adds. PANIC_LINES lines in all.
+PANIC_FRAMES = 200
+PANIC_LINES = 3 + 2 * PANIC_FRAMES + 1
+
+
+def go_panic():
+    sys.stderr.write("panic: runtime error: index out of range [7] with length 4\n\ngoroutine 1 [running]:\n")
+    for i in range(PANIC_FRAMES):
+        sys.stderr.write("main.decodeArm%03d(...)\n\t/src/shim/decode.go:%d +0x1a4\n" % (i, 100 + i))
+    sys.stderr.write("exit status 2\n")
+    sys.stderr.flush()
+    os._exit(2)
+
+
 def main():
     if FAULT == "no_hello":
         sys.stderr.write("broken shim: exiting before hello\n")
@@ -153,6 +168,13 @@ def main():
             reply = {"id": request["id"], "ok": False, "error": "unsupported"}
         if FAULT == "always_hang":
             hang()
+        if FAULT == "panic":
+            if request_arm(request) == ARM:
+                go_panic()
+            # Every other request leaves a line in the log; the panic must
+            # still come first in the report.
+            sys.stderr.write("shim: request %d answered\n" % request["id"])
+            sys.stderr.flush()
         if FAULT == "stderr_flood":
             # 4 MiB on stderr per request, far more than a pipe holds.
             block = "x" * 65535 + "\n"

@@ -97,7 +97,7 @@ def main():
     report_of("in process, golden and random", ["--impl", "cxx", "--impl", "rpcgen", "--random", "50"], 0)
     report_of("in process, random only", ["--impl", "cxx", "--no-golden", "--random", "50"], 0)
     report_of("a failing shim", ["--shim", broken("wrong_field"), "--no-golden", "--random", "80"], 1)
-    report_of("a crashing shim", ["--shim", broken("crash"), "--vectors", MINI, "--any-protocol", "--random", "80"], 1)
+    report_of("a crashing shim", ["--shim", broken("panic"), "--vectors", MINI, "--any-protocol", "--random", "80"], 1)
     report_of("a shim that skips", ["--shim", broken("client_only"), "--vectors", MINI, "--any-protocol"], 0)
     report_of("nothing starts", ["--shim", "/nonexistent/qemud-shim", "--no-golden", "--random", "5"], 2)
     report_of("interrupted", ["--impl", "cxx", "--no-golden", "--random", "30000"], 130, interrupt_after=1.5)

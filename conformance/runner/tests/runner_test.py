@@ -91,7 +91,7 @@ SCENARIOS = {
                     [r"QEMUD_CLIENT_PKT_DOMAIN_SAVE.*rejected a valid wire \(random\): unknown union arm",
                      r"QEMUD_CLIENT_PKT_DOMAIN_SAVE +\d+ +[1-9]"], 60),
     "crash": (["--shim", broken("crash")] + FAST, 1,
-              [r"crash: the shim exited with status \d+ before replying; shim stderr ends: broken shim: segfaulting",
+              [r"crash: the shim exited with status \d+ before replying; shim stderr:\n +broken shim: segfaulting",
                r"158 passed, 2 failed"], 60),
     "early_exit": (["--shim", broken("exit")] + FAST, 1, [r"crash: the shim exited with status 0", r"158 passed"], 60),
     "hang": (["--shim", broken("hang")] + FAST, 1, [r"timeout: no reply within 500 ms", r"158 passed, 2 failed"], 20),
@@ -110,6 +110,11 @@ SCENARIOS = {
     "pad_hex": (["--shim", broken("pad_hex")] + REFUSALS, 1,
                 [r"encoded a value it must refuse \(unencodable_value,hex_too_short\): data\.\w+\.\w+ is wrong",
                  r"\(unencodable_value,hex_odd_length\)"], 60),
+    # A Go-style panic: the report keeps its message (first) and its last lines, and counts the rest
+    "panic": (["--shim", broken("panic"), "--no-golden", "--random", "160", "--timeout-ms", "3000"], 1,
+              [r"FAIL random/server/QEMUD_SERVER_PKT_GET_VERSION/\d+ \[QEMUD_SERVER_PKT_GET_VERSION\] decode: crash: "
+               r"the shim exited with status 2 before replying; shim stderr:\n {9}panic: runtime error: index out of "
+               r"range \[7\] with length 4\n", r"158 passed, 2 failed"], 60, lambda doc: panic_kept(doc)),
     # A valid vector rejected: the failure names its flags and comment
     "rejected_valid": (["--shim", broken("missing_arm", "QEMUD_CLIENT_PKT_DOMAIN_LOOKUP_BY_NAME"), "--only",
                         "golden/client/*", "--max-failures", "100"], 1,
@@ -144,6 +149,35 @@ SCENARIOS = {
     "python_shim_libvirt": (["--shim", PYTHON_SHIM] + LIBVIRT + ["--random", "500"], 0, [r"python-xdrlib: PASS"], 120),
     "node_shim_libvirt": (["--shim", NODE_SHIM] + LIBVIRT + ["--random", "200"], 0, [r"node-js-xdr: PASS"], 120),
 }
+
+
+# broken_shim.py's go_panic(): 404 lines on stderr. The runner keeps 20 from each end.
+PANIC_LINES, KEPT = 404, 20
+
+
+def panic_kept(doc):
+    """Each crash's reason keeps the panic's first lines and its last one, counts the lines between, and is
+    bounded, though the shim logged a line per request before it (stderr is kept per request)."""
+    problems = []
+    failed = [c for r in doc["runs"] for c in r["cases"] if c["status"] == "failed"]
+    if len(failed) != 2:
+        return ["%d failed cases, expected 2" % len(failed)]
+    for c in failed:
+        lines = c["reason"].split("\n")
+        want_first = ["decode: crash: the shim exited with status 2 before replying; shim stderr:",
+                      "  panic: runtime error: index out of range [7] with length 4", "  ",
+                      "  goroutine 1 [running]:"]
+        if lines[:4] != want_first:
+            problems.append("%s: the reason does not start with the panic: %r" % (c["name"], lines[:4]))
+        marker = "  [... %d lines omitted ...]" % (PANIC_LINES - 2 * KEPT)
+        if marker not in lines or lines.index(marker) != 1 + KEPT:
+            problems.append("%s: no %r after the first %d lines" % (c["name"], marker.strip(), KEPT))
+        if lines[-1] != "  exit status 2" or len(lines) != 1 + 2 * KEPT + 1:
+            problems.append("%s: the reason does not end with the panic's last %d lines: %r" %
+                            (c["name"], KEPT, lines[-3:]))
+        if len(c["reason"]) > 2 * 2048 + 400:
+            problems.append("%s: the reason is %d bytes" % (c["name"], len(c["reason"])))
+    return problems
 
 
 def run_scenario(runner, name):
