@@ -41,6 +41,19 @@ std::string xml_escape(const std::string& text) {
     return out;
 }
 
+// classname keeps [A-Za-z0-9_.-] and writes '_' for anything else: the
+// implementation's name is the shim's to choose ("Go xdr/v2", "client
+// 'cmd'"), and dashboards split classnames at '.' into packages and make
+// file names of them.
+std::string classname(std::string text) {
+    for (char& ch : text) {
+        const bool keep = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+                          ch == '_' || ch == '.' || ch == '-';
+        if (!keep) ch = '_';
+    }
+    return text;
+}
+
 std::string seconds_text(double seconds) {
     char time[32];
     std::snprintf(time, sizeof time, "%.3f", seconds);
@@ -69,8 +82,8 @@ public:
     void add_case(const Case& c, const CaseResult& result, const std::string& repro, double seconds) override {
         seconds_ += seconds;
         std::ostringstream out;
-        out << "    <testcase classname=\"" << xml_escape(implementation_ + "." + c.message_type) << "\" name=\""
-            << xml_escape(c.name) << "\" time=\"" << seconds_text(seconds) << "\"";
+        out << "    <testcase classname=\"" << xml_escape(classname(implementation_ + "." + c.message_type))
+            << "\" name=\"" << xml_escape(c.name) << "\" time=\"" << seconds_text(seconds) << "\"";
         switch (result.status) {
             case Status::passed: out << "/>\n"; break;
             case Status::failed:

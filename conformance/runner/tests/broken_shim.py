@@ -117,6 +117,11 @@ def hang():
     time.sleep(3600)
 
 
+# A name a shim may well choose, with every kind of character a JUnit
+# classname should not hold.
+ODD_NAME = "Go xdr/v2 <\u00fc\u00ef> \"q\" 'a:b'\tc"
+
+
 def write(text):
     sys.stdout.write(text)
     sys.stdout.flush()
@@ -162,6 +167,8 @@ def main():
                 reply["framings"] = ["seed", "libvirt-0.3"]
             elif FAULT == "no_framings":
                 reply.pop("framings", None)  # a version 1 shim from before the framing profiles
+            elif FAULT == "odd_name":
+                reply["name"] = ODD_NAME
             write(json.dumps(reply) + "\n")
             continue
         if FAULT == "all_unsupported":

@@ -595,6 +595,24 @@ def themed_arms(runner, tmp):
     return problems
 
 
+def junit_classnames(runner, tmp):
+    """Classnames are made of [A-Za-z0-9_.-] whatever the shim calls itself."""
+    junit = os.path.join(tmp, "j.xml")
+    proc = run([runner, "--shim", broken("odd_name"), "--vectors", MINI, "--any-protocol", "-q", "--junit", junit])
+    if proc.returncode != 0:
+        return ["exit status %d: %s" % (proc.returncode, proc.stderr[:300])]
+    names = {t.get("classname") for t in ET.parse(junit).getroot().iter("testcase")}
+    problems = ["classname %r holds other characters" % n for n in sorted(names) if not re.fullmatch(r"[A-Za-z0-9_.-]+", n)]
+    # broken_shim.py's ODD_NAME, one '_' for each byte of its UTF-8 that is not [A-Za-z0-9_.-].
+    odd = "Go xdr/v2 <\u00fc\u00ef> \"q\" 'a:b'\tc"
+    expected = re.sub(rb"[^A-Za-z0-9_.-]", b"_", odd.encode()).decode() + "."
+    if not all(n.startswith(expected) for n in names):
+        problems.append("classnames do not start %r: %s" % (expected, sorted(names)[:3]))
+    if expected + "QEMUD_CLIENT_PKT_GET_VERSION" not in names:
+        problems.append("no classname for QEMUD_CLIENT_PKT_GET_VERSION: %s" % sorted(names))
+    return problems
+
+
 def report_stdout(runner, tmp):
     """--json - and --junit - write the report, exactly, to standard output; the summary goes to stderr."""
     problems = []
@@ -630,6 +648,7 @@ def report_stdout(runner, tmp):
 
 CUSTOM = {
     "themed_arms": themed_arms,
+    "junit_classnames": junit_classnames,
     "report_stdout": report_stdout,
     "memory_bounded": memory_bounded,
     "reports_unwritable": reports_unwritable,
