@@ -4,8 +4,9 @@
 against golden_schema.json (JSON Schema draft 2020-12, Debian's
 python3-jsonschema), plus what a schema cannot say: protocolSha256 is the
 hash of protocol.x, numberOfTests counts the tests, tcIds are unique, every
-flag used is explained in notes, and invalid vectors carry a value beside a
-wire only in the header kind. Exit 0 all valid, 1 a file fails, 2 the check could not run.
+flag used is explained in notes, invalid vectors carry a value beside a
+wire only in the header kind, and a themed vector's arm is of the file's
+direction and the arm its value is of. Exit 0 all valid, 1 a file fails, 2 the check could not run.
 """
 import hashlib
 import json
@@ -67,6 +68,17 @@ def main():
                         problems.append(f"tcId {t['tcId']}: flag {f} is not explained in notes")
                 if t["result"] == "invalid" and "value" in t and "wire" in t and kind != "header":
                     problems.append(f"tcId {t['tcId']}: an invalid {kind} vector carries a value and a wire")
+            # A themed vector's arm is of the file's direction and, where
+            # its value names an arm (a valid or acceptable one), that arm.
+            for g in doc["testGroups"]:
+                for t in g["tests"]:
+                    if "arm" not in t:
+                        continue
+                    if not t["arm"].startswith("QEMUD_" + g.get("direction", "?").upper() + "_PKT_"):
+                        problems.append(f"tcId {t['tcId']}: arm {t['arm']} is not of direction {g.get('direction')}")
+                    named = t.get("value", {}).get("data", {}).get("type") if t["result"] != "invalid" else None
+                    if named is not None and named != t["arm"]:
+                        problems.append(f"tcId {t['tcId']}: arm {t['arm']} but its value is of {named}")
         for p in problems[:20]:
             print(f"{path}: {p}")
         if problems:

@@ -28,7 +28,7 @@ struct FieldSpan {
 struct Case {
     std::string name;          // golden/client/tc12, random/server_message/QEMUD_SERVER_PKT_.../7
     Kind kind = Kind::client;
-    std::string message_type;  // the arm name, or "header"
+    std::string message_type;  // the arm, "header" (header kind), or a themed group's name for a vector of no one arm
     Expectation expect = Expectation::valid;
     std::vector<std::string> flags;
     std::string comment;

@@ -8,7 +8,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "golden_loader.h"
 #include "interrupt.h"
+#include "io/json_input.h"
 #include "peer_check.h"
 #include "peer_run.h"
 #include "peer_socket.h"
@@ -70,6 +72,16 @@ int run_connect(const Options& o) {
     if (run.names.empty())
         return cannot_run("--only matched no case (names look like call/QEMUD_CLIENT_PKT_GET_VERSION, "
                           "pipeline/depth-16, hostile/bad_magic/tc3; --stateful N adds " + stateful_name + ")");
+    // The hostile cases send the golden client_message vectors: the reports
+    // name the protocol those were made from.
+    for (const auto& name : run.names)
+        if (name.rfind("hostile/", 0) == 0) {
+            auto read = io::read_json(o.vectors + "/" + golden_file(Kind::client_message, o.framing));
+            if (auto* doc = std::get_if<Json>(&read))
+                if (doc->is_object() && doc->contains("protocolSha256") && (*doc)["protocolSha256"].is_string())
+                    run.vectors_sha256 = (*doc)["protocolSha256"].get<std::string>();
+            break;
+        }
     run.run_case = [&](const std::string& name) {
         return name == stateful_name ? peers::run_stateful(peer, {o.stateful, o.seed})
                                      : peers::run_server_case(name, peer);

@@ -58,6 +58,12 @@ std::string framing_diagnosis(const Case& c, const std::string& expected_hex, co
     return why.empty() ? "" : " (" + why + ")";
 }
 
+std::string flag_list(const Case& c) {
+    std::string out;
+    for (const auto& f : c.flags) out += (out.empty() ? "" : ",") + f;
+    return out.empty() ? "no flags" : out;
+}
+
 // decode_must_give: decode must succeed and give the value.
 void decode_must_give(Endpoint& ep, const Case& c, const Json& value, Steps& s) {
     Answer a = ep.decode(c.kind, c.wire, c.framing);
@@ -66,7 +72,11 @@ void decode_must_give(Endpoint& ep, const Case& c, const Json& value, Steps& s) 
             if (auto d = compare_value(c.kind, value, a.value, c.framing)) s.fail("decode", d->to_string());
             break;
         case Answer::Type::error:
-            s.fail("decode", "rejected a valid wire: " + excerpt(a.message, 300) + framing_hint(c));
+            // Which vector: its flags and comment say what the wire holds
+            // (a decode-only zero-extended char, a boundary value, ...).
+            s.fail("decode", "rejected a valid wire (" + flag_list(c) +
+                                 (c.comment.empty() ? "" : "; " + excerpt(c.comment, 200)) +
+                                 "): " + excerpt(a.message, 300) + framing_hint(c));
             break;
         case Answer::Type::unsupported: s.unsupported = "unsupported op: decode"; break;
         case Answer::Type::broken: s.fail("decode", a.message), s.broken = true; break;
@@ -86,12 +96,6 @@ void encode_must_give(Endpoint& ep, const Case& c, const std::string& wire, Step
             break;
         case Answer::Type::broken: s.fail("encode", a.message); break;
     }
-}
-
-std::string flag_list(const Case& c) {
-    std::string out;
-    for (const auto& f : c.flags) out += (out.empty() ? "" : ",") + f;
-    return out.empty() ? "no flags" : out;
 }
 
 // refuse_value: a value to refuse (no wire): encode must fail.

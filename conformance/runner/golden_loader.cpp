@@ -40,7 +40,25 @@ std::string hex_member(const Json& j, const char* name, const std::string& where
 
 bool is_framed(Kind kind) { return kind == Kind::header || is_message(kind); }
 
-Case read_test(const Json& t, Kind kind, Framing framing, const std::string& arm, const std::string& file) {
+// message_type is what a vector is reported under: the arm its group says,
+// or, in a themed group, the arm the vector carries; "header" for the
+// header kind; otherwise (an unknown discriminant, a header alone, a vector
+// of an older file) the theme, the group's lowercase name, which no arm
+// name can be.
+std::string message_type(const Json& t, Kind kind, const std::string& group_arm, const std::string& group_name,
+                         const std::string& where) {
+    if (kind == Kind::header) return "header";
+    if (!group_arm.empty()) return group_arm;
+    if (t.contains("arm")) {
+        if (!t["arm"].is_string() || t["arm"].get<std::string>().empty())
+            throw Malformed{where + ": arm is not an arm's name"};
+        return t["arm"].get<std::string>();
+    }
+    return group_name.empty() ? "ungrouped" : group_name;
+}
+
+Case read_test(const Json& t, Kind kind, Framing framing, const std::string& arm, const std::string& group_name,
+               const std::string& file) {
     if (!t.is_object()) throw Malformed{file + ": a test is not an object"};
     const Json& id = member(t, "tcId", file);
     if (!id.is_number_integer()) throw Malformed{file + ": tcId is not an integer"};
@@ -50,7 +68,7 @@ Case read_test(const Json& t, Kind kind, Framing framing, const std::string& arm
     c.framing = framing;
     const std::string profile = is_framed(kind) && framing != Framing::seed ? std::string(to_string(framing)) + "/" : "";
     c.name = "golden/" + profile + std::string(to_string(kind)) + "/tc" + std::to_string(id.get<std::int64_t>());
-    c.message_type = arm.empty() ? "header" : arm;
+    c.message_type = message_type(t, kind, arm, group_name, where);
     const Json& result = member(t, "result", where);
     if (result == "valid")
         c.expect = Expectation::valid;
@@ -126,6 +144,10 @@ void load_file(const std::filesystem::path& path, Kind kind, Framing framing, bo
     static const std::string build_sha = std::string(ProtocolInfo::get().source_sha256());
     const Json& sha = member(doc, "protocolSha256", file);
     const std::string file_sha = sha.is_string() ? sha.get<std::string>() : excerpt(sha.dump(), 80);
+    if (out.protocol_sha256 && *out.protocol_sha256 != file_sha)
+        throw Malformed{file + ": protocolSha256 is " + file_sha + " but the files before it have " +
+                        *out.protocol_sha256 + " (vectors of different protocols in one directory)"};
+    out.protocol_sha256 = file_sha;
     if (file_sha != build_sha) {
         if (!any_protocol)
             throw Malformed{file + ": protocolSha256 is " + file_sha + " but this build's protocol.x is " + build_sha +
@@ -138,15 +160,16 @@ void load_file(const std::filesystem::path& path, Kind kind, Framing framing, bo
     std::size_t count = 0;
     std::set<std::string> names;
     for (const auto& g : groups) {
-        std::string arm;
+        std::string arm, name;
         if (g.is_object() && g.contains("arm")) {
             if (!g["arm"].is_string()) throw Malformed{file + ": a group's arm is not a string"};
             arm = g["arm"].get<std::string>();
         }
+        if (g.is_object() && g.contains("name") && g["name"].is_string()) name = g["name"].get<std::string>();
         const Json& tests = member(g, "tests", file);
         if (!tests.is_array()) throw Malformed{file + ": a group's tests is not an array"};
         for (const auto& t : tests) {
-            Case c = read_test(t, kind, framing, arm, file);
+            Case c = read_test(t, kind, framing, arm, name, file);
             if (!names.insert(c.name).second)
                 throw Malformed{file + ": tcId " + c.name.substr(c.name.rfind("tc") + 2) +
                                 " appears twice (tcIds must be unique within a file)"};

@@ -12,9 +12,12 @@
 // (the reference implementation cannot encode it: the vector is wrong, not
 // the implementation under test). Files whose protocolSha256 is not this
 // build's protocol.x are refused unless any_protocol is set; then a note
-// says so.
+// says so. Files of one directory that name different protocols are
+// refused even then: such a set tests no one protocol, and the reports
+// name one hash for the vectors they ran.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -26,6 +29,7 @@ namespace qemud::conform {
 struct GoldenSet {
     std::vector<Case> cases;
     std::vector<std::string> notes;  // e.g. a protocolSha256 that differs from the build's
+    std::optional<std::string> protocol_sha256;  // the one every file names
 };
 
 // load_golden returns the cases of every kind's file in dir for the framing

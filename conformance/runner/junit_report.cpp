@@ -41,6 +41,19 @@ std::string xml_escape(const std::string& text) {
     return out;
 }
 
+// classname keeps [A-Za-z0-9_.-] and writes '_' for anything else: the
+// implementation's name is the shim's to choose ("Go xdr/v2", "client
+// 'cmd'"), and dashboards split classnames at '.' into packages and make
+// file names of them.
+std::string classname(std::string text) {
+    for (char& ch : text) {
+        const bool keep = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+                          ch == '_' || ch == '.' || ch == '-';
+        if (!keep) ch = '_';
+    }
+    return text;
+}
+
 std::string seconds_text(double seconds) {
     char time[32];
     std::snprintf(time, sizeof time, "%.3f", seconds);
@@ -49,13 +62,13 @@ std::string seconds_text(double seconds) {
 
 class JunitReport : public ReportWriter {
 public:
-    JunitReport(const std::string& path, RunInfo info) : out_(path), info_(std::move(info)) {}
+    JunitReport(const std::string& path, RunInfo info) : out_("--junit", path), info_(std::move(info)) {}
     ~JunitReport() override {
         if (scratch_) std::fclose(scratch_);
     }
 
     std::optional<std::string> open() override {
-        if (auto error = out_.open()) return "--junit: cannot write " + *error;
+        if (auto error = out_.open()) return error;
         out_.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"qemud-conform\">\n");
         return std::nullopt;
     }
@@ -69,13 +82,13 @@ public:
     void add_case(const Case& c, const CaseResult& result, const std::string& repro, double seconds) override {
         seconds_ += seconds;
         std::ostringstream out;
-        out << "    <testcase classname=\"" << xml_escape(implementation_ + "." + c.message_type) << "\" name=\""
-            << xml_escape(c.name) << "\" time=\"" << seconds_text(seconds) << "\"";
+        out << "    <testcase classname=\"" << xml_escape(classname(implementation_ + "." + c.message_type))
+            << "\" name=\"" << xml_escape(c.name) << "\" time=\"" << seconds_text(seconds) << "\"";
         switch (result.status) {
             case Status::passed: out << "/>\n"; break;
             case Status::failed:
                 out << ">\n      <failure type=\"" << xml_escape(c.conversation ? std::string("conversation") : std::string(to_string(c.expect)))
-                    << "\" message=\"" << xml_escape(result.reason) << "\">"
+                    << "\" message=\"" << xml_escape(result.reason.substr(0, result.reason.find('\n'))) << "\">"
                     << xml_escape(result.reason + "\nrerun: " + repro) << "</failure>\n    </testcase>\n";
                 break;
             case Status::skipped:
@@ -107,12 +120,14 @@ public:
             {"toolVersion", std::string(project_version())},
             {"gitDescribe", std::string(git_describe())},
             {"protocolSha256", std::string(build_protocol_sha256())},
+            {"vectorsProtocolSha256", info_.vectors_sha256.value_or("")},
             {"implementationVersion", run.version},
             {"seed", std::to_string(info_.seed)},
             {"random", std::to_string(info_.random)},
             {"arguments", command}};
         for (const auto& [name, value] : about)
-            head << "      <property name=\"" << name << "\" value=\"" << xml_escape(value) << "\"/>\n";
+            if (!value.empty() || std::string_view(name) != "vectorsProtocolSha256")  // none read: no property
+                head << "      <property name=\"" << name << "\" value=\"" << xml_escape(value) << "\"/>\n";
         for (const auto& note : run.notes)
             head << "      <property name=\"note\" value=\"" << xml_escape(note) << "\"/>\n";
         pending_head_ = head.str();
@@ -125,8 +140,7 @@ public:
             out_.abandon();
             return error_;
         }
-        if (auto error = out_.commit()) return "--junit: cannot write " + *error;
-        return std::nullopt;
+        return out_.commit();
     }
     const std::string& temporary() const override { return out_.temporary(); }
 
@@ -155,10 +169,10 @@ private:
 
     void scratch_failed() {
         if (error_.empty())
-            error_ = "--junit: cannot write " + out_.path() + ": its scratch file failed: " + std::strerror(errno);
+            error_ = "--junit: cannot write " + out_.where() + ": its scratch file failed: " + std::strerror(errno);
     }
 
-    io::OutputFile out_;
+    ReportOutput out_;
     RunInfo info_;
     std::string implementation_;
     std::FILE* scratch_ = nullptr;

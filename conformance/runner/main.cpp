@@ -73,8 +73,10 @@ int main(int argc, char** argv) {
         ->check(whole_number(0, std::numeric_limits<std::uint64_t>::max()));
     auto* timeout = app.add_option("--timeout-ms", o.timeout_ms, "per-request timeout (default 5000)")
                         ->check(whole_number(1, 3600000));
-    app.add_option("--junit", o.junit, "write JUnit XML here");
-    app.add_option("--json", o.json, "write a JSON report here");
+    app.add_option("--junit", o.junit, "write JUnit XML here ('-': standard output, and the summary goes to "
+                                       "standard error)");
+    app.add_option("--json", o.json, "write a JSON report here (docs/conform-report-v1.schema.json; '-': standard "
+                                     "output, and the summary goes to standard error)");
     app.add_option("--only", o.only, "run only cases whose name matches this glob (repeatable), e.g. "
                                      "'golden/client/*' or 'random/*/QEMUD_SERVER_PKT_DUMP_XML/*'");
     app.add_option("--disabled", o.disabled, "JSON object: case-name glob -> reason; matching cases are skipped "
@@ -128,6 +130,11 @@ int main(int argc, char** argv) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
         std::cerr << "qemud-conform: " << e.what() << " (see --help)\n";
+        return 2;
+    }
+    if (o.junit && o.json && *o.junit == "-" && *o.json == "-") {
+        std::cerr << "qemud-conform: --junit - and --json - both write to standard output; send one of them to a "
+                     "file\n";
         return 2;
     }
     o.vectors_given = vectors->count() > 0;

@@ -33,9 +33,9 @@ std::string family(const std::string& name) { return name.substr(0, name.find('/
 
 std::optional<std::string> checked_outputs(const Options& o) {
     if (o.junit)
-        if (auto error = io::check_output_path(*o.junit)) return "--junit: cannot write " + *error;
+        if (auto error = check_report_path("--junit", *o.junit)) return error;
     if (o.json)
-        if (auto error = io::check_output_path(*o.json)) return "--json: cannot write " + *error;
+        if (auto error = check_report_path("--json", *o.json)) return error;
     if (o.transcript) {
         std::error_code ec;
         std::filesystem::create_directories(*o.transcript, ec);
@@ -52,7 +52,8 @@ int report_peer_run(const Options& o, PeerRun& run) {
         disabled = std::move(std::get<Disabled>(loaded));
     }
     std::vector<std::unique_ptr<ReportWriter>> writers;
-    const RunInfo info = run_info(o);
+    RunInfo info = run_info(o);
+    info.vectors_sha256 = run.vectors_sha256;
     if (o.junit) writers.push_back(make_junit_report(*o.junit, info));
     if (o.json) writers.push_back(make_json_report(*o.json, info));
     for (auto& w : writers) {
@@ -128,7 +129,7 @@ int report_peer_run(const Options& o, PeerRun& run) {
     for (auto& w : writers) w->end_run(report);
 
     const int signal = interrupted_by();
-    const int exit_code = judge_runs(std::cout, {report}, could_not_run, signal, o.max_failures);
+    const int exit_code = judge_runs(summary_stream(o), {report}, could_not_run, signal, o.max_failures);
     const Verdict verdict{exit_code, signal};
     for (auto& w : writers)
         if (auto error = w->finish(verdict)) return cannot_run(*error);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,7 @@ namespace qemud::conform {
 struct PeerRun {
     std::string implementation;       // the summary's name: "server at unix:/tmp/s"
     std::vector<std::string> names;   // the cases, selected, in run order
+    std::optional<std::string> vectors_sha256;  // of the golden vectors the cases read, if any
     std::function<peers::PeerResult(const std::string& name)> run_case;
     // after_case may change a finished case's result (a server that died
     // during it) and add notes; returning an error ends the run (exit 2).

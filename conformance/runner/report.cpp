@@ -81,7 +81,11 @@ void print_summary(std::ostream& out, const RunReport& run, std::size_t max_fail
         std::size_t shown = 0;
         for (const auto& f : run.failures) {
             if (shown++ == max_failures) break;
-            out << "  FAIL " << f.name << " [" << f.message_type << "] " << f.reason << "\n"
+            // A reason's further lines (a shim's stderr) line up under it.
+            std::string reason = f.reason;
+            for (std::size_t at = 0; (at = reason.find('\n', at)) != std::string::npos; at += 8)
+                reason.insert(at + 1, "       ");
+            out << "  FAIL " << f.name << " [" << f.message_type << "] " << reason << "\n"
                 << "       rerun: " << f.repro << "\n";
         }
         if (static_cast<std::size_t>(all.failed) > max_failures)
@@ -97,14 +101,19 @@ std::string dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_hand
 // cases first, as they finish, then the verdict, known only at the end.
 class JsonReport : public ReportWriter {
 public:
-    JsonReport(const std::string& path, RunInfo info) : out_(path), info_(std::move(info)) {}
+    JsonReport(const std::string& path, RunInfo info) : out_("--json", path), info_(std::move(info)) {}
 
     std::optional<std::string> open() override {
-        if (auto error = out_.open()) return "--json: cannot write " + *error;
+        if (auto error = out_.open()) return error;
+        // The format is docs/conform-report-v1.schema.json; reportVersion
+        // changes when a member is removed or changes meaning.
         const Json head = {{"tool", "qemud-conform"},
+                           {"reportVersion", 1},
                            {"toolVersion", std::string(project_version())},
                            {"gitDescribe", std::string(git_describe())},
                            {"protocolSha256", std::string(build_protocol_sha256())},
+                           {"vectorsProtocolSha256",
+                            info_.vectors_sha256 ? Json(*info_.vectors_sha256) : Json(nullptr)},
                            {"arguments", info_.arguments},
                            {"seed", info_.seed},
                            {"random", info_.random},
@@ -148,13 +157,12 @@ public:
                     ", \"exitCode\": " + std::to_string(verdict.exit_code) +
                     ", \"interrupted\": " + (verdict.signal ? "true" : "false") +
                     (verdict.signal ? ", \"signal\": " + std::to_string(verdict.signal) : "") + "}\n");
-        if (auto error = out_.commit()) return "--json: cannot write " + *error;
-        return std::nullopt;
+        return out_.commit();
     }
     const std::string& temporary() const override { return out_.temporary(); }
 
 private:
-    io::OutputFile out_;
+    ReportOutput out_;
     RunInfo info_;
     std::size_t runs_ = 0;
     std::size_t cases_ = 0;
@@ -185,6 +193,12 @@ RunInfo run_info(const Options& options) {
     return info;
 }
 
+std::ostream& summary_stream(const Options& options) {
+    const bool report_on_stdout =
+        (options.json && is_stdout_path(*options.json)) || (options.junit && is_stdout_path(*options.junit));
+    return report_on_stdout ? std::cerr : std::cout;
+}
+
 int judge_runs(std::ostream& out, const std::vector<RunReport>& runs, bool could_not_run, int signal,
                std::size_t max_failures) {
     int exit_code = could_not_run ? 2 : 0;
@@ -197,7 +211,8 @@ int judge_runs(std::ostream& out, const std::vector<RunReport>& runs, bool could
             out << "qemud-conform: " << report.implementation
                 << ": no case was executed (every case skipped: unsupported kinds or ops, or disabled); "
                    "this is not a pass\n";
-            std::cerr << "qemud-conform: " << report.implementation << ": no case was executed; not a pass\n";
+            if (&out != &std::cerr)
+                std::cerr << "qemud-conform: " << report.implementation << ": no case was executed; not a pass\n";
             exit_code = 2;
         } else if (report.failure_count() > 0 && exit_code == 0) {
             exit_code = 1;

@@ -20,8 +20,8 @@
 
 #include "cases.h"
 #include "executor.h"
-#include "io/output_file.h"
 #include "options.h"
+#include "report_output.h"
 
 namespace qemud::conform {
 
@@ -80,9 +80,10 @@ struct Verdict {
 };
 
 // ReportWriter is one report file (JSON or JUnit) written as cases finish,
-// through io::OutputFile: the file appears, whole, at finish(); on any
-// failure, or if finish() is never reached, the old file stays. Every
-// error names the option and the path.
+// through ReportOutput: the file (or, for "-", standard output) gets it
+// whole at finish(); on any failure, or if finish() is never reached, the
+// old file stays and standard output gets nothing. Every error names the
+// option and the path.
 class ReportWriter {
 public:
     virtual ~ReportWriter() = default;
@@ -96,10 +97,13 @@ public:
 };
 
 // RunInfo is what both report files say about the run as a whole: what
-// was run (tool version, protocol hash, the command line, seed and random
-// count), where and when.
+// was run (tool version, protocol hash, the vectors' protocol hash, the
+// command line, seed and random count), where and when.
 struct RunInfo {
     std::vector<std::string> arguments;
+    // The protocolSha256 of the golden vector files the run read, if any
+    // (--no-golden and --listen read none).
+    std::optional<std::string> vectors_sha256;
     std::uint64_t seed = 1;
     std::size_t random = 0;
     std::string start_time;  // ISO 8601, UTC, to the second
@@ -108,6 +112,11 @@ struct RunInfo {
     double elapsed() const;
 };
 RunInfo run_info(const Options& options);
+
+// summary_stream is where the human summary goes: standard output, or
+// standard error when a report is written to standard output ("-"), so
+// that standard output holds exactly the report.
+std::ostream& summary_stream(const Options& options);
 
 std::unique_ptr<ReportWriter> make_json_report(const std::string& path, const RunInfo& info);
 std::unique_ptr<ReportWriter> make_junit_report(const std::string& path, const RunInfo& info);

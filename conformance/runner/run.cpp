@@ -10,7 +10,6 @@
 #include "golden_loader.h"
 #include "inprocess_endpoint.h"
 #include "interrupt.h"
-#include "io/output_file.h"
 #include "options.h"
 #include "random_cases.h"
 #include "report.h"
@@ -51,21 +50,23 @@ std::string repro_line(const Options& o, const Target& t, const Case& c) {
 int run(const Options& o) {
     // A report that cannot be written is known now, not after the run.
     if (o.junit)
-        if (auto error = io::check_output_path(*o.junit)) return cannot_run("--junit: cannot write " + *error);
+        if (auto error = check_report_path("--junit", *o.junit)) return cannot_run(*error);
     if (o.json)
-        if (auto error = io::check_output_path(*o.json)) return cannot_run("--json: cannot write " + *error);
+        if (auto error = check_report_path("--json", *o.json)) return cannot_run(*error);
     install_interrupt_handlers();
 
     // --- the cases: the golden vectors, then random case i for i < N,
     // drawn one at a time (memory does not grow with N).
     std::vector<Case> golden;
     std::vector<std::string> notes;
+    std::optional<std::string> vectors_sha256;
     if (!o.no_golden) {
         auto loaded = load_golden(o.vectors, o.framing, o.any_protocol);
         if (auto* error = std::get_if<std::string>(&loaded)) return cannot_run(*error);
         auto& set = std::get<GoldenSet>(loaded);
         golden = std::move(set.cases);
         notes = std::move(set.notes);
+        vectors_sha256 = std::move(set.protocol_sha256);
     }
     const std::size_t total = golden.size() + o.random;
     if (total == 0) return cannot_run("no cases: --no-golden and no --random N");
@@ -117,7 +118,8 @@ int run(const Options& o) {
 
     // --- the reports, written as cases finish
     std::vector<std::unique_ptr<ReportWriter>> writers;
-    const RunInfo info = run_info(o);
+    RunInfo info = run_info(o);
+    info.vectors_sha256 = vectors_sha256;
     if (o.junit) writers.push_back(make_junit_report(*o.junit, info));
     if (o.json) writers.push_back(make_json_report(*o.json, info));
     for (auto& w : writers) {
@@ -212,7 +214,7 @@ int run(const Options& o) {
         for (auto& w : writers) w->begin_run(report), w->end_run(report);
         runs.push_back(std::move(report));
     }
-    const int exit_code = judge_runs(std::cout, runs, could_not_run, signal, o.max_failures);
+    const int exit_code = judge_runs(summary_stream(o), runs, could_not_run, signal, o.max_failures);
     const Verdict verdict{exit_code, signal};
     for (auto& w : writers)
         if (auto error = w->finish(verdict)) return cannot_run(*error);

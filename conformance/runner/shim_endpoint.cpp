@@ -55,20 +55,21 @@ private:
             request["framing"] = std::string(to_string(framing));
     }
 
+    // with_stderr adds to reason, one line each below it, indented, the
+    // first and the last lines the shim wrote to standard error (a Go
+    // panic's message comes first, a Python traceback's error last).
     std::string with_stderr(std::string reason) const {
-        if (process_) {
-            std::string tail = process_->stderr_tail();
-            while (!tail.empty() && (tail.back() == '\n' || tail.back() == '\r' || tail.back() == ' ')) tail.pop_back();
-            for (char& c : tail)
-                if (c == '\n') c = '|';
-            if (!tail.empty()) {
-                const std::size_t keep = 300;
-                reason += "; shim stderr ends: " +
-                          excerpt(tail.size() > keep ? std::string_view(tail).substr(tail.size() - keep) : tail, 400);
-            }
-        }
+        if (!process_) return reason;
+        const auto lines = process_->stderr_lines();
+        if (lines.empty()) return reason;
+        reason += "; shim stderr:";
+        for (const auto& line : lines) reason += "\n  " + line;
         return reason;
     }
+
+    // first_line: a reason repeated for every later case (the restart
+    // limit) keeps only its first line, not the shim's stderr.
+    static std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
     // exchange sends one request (id added) and checks the reply's shape.
     Reply exchange(Json request, int timeout_ms) {
@@ -158,7 +159,7 @@ private:
             }
             ++restarts_in_a_row_;
             if (auto error = launch(settings_.timeout_ms)) {
-                last_problem_ = "restart: " + *error;
+                last_problem_ = "restart: " + first_line(*error);
                 if (process_) process_->kill();
             }
         }
@@ -172,7 +173,7 @@ private:
         Reply reply = exchange(std::move(request), settings_.timeout_ms);
         if (reply.resync) {
             process_->kill();
-            last_problem_ = reply.problem;
+            last_problem_ = first_line(reply.problem);
         } else {
             restarts_in_a_row_ = 0;
         }

@@ -17,7 +17,6 @@ namespace qemud::conform {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr std::size_t stderr_keep = 4096;
 constexpr std::size_t chunk = 65536;
 
 int remaining_ms(Clock::time_point deadline) {
@@ -46,13 +45,13 @@ std::optional<std::string> ShimProcess::start() {
     stdout_fd_ = child.stdout_fd;
     stderr_fd_ = child.stderr_fd;
     pending_.clear();
-    stderr_tail_.clear();
+    stderr_.clear();
+    exchanges_ = 0;
     return std::nullopt;
 }
 
 void ShimProcess::append_stderr(const char* data, std::size_t size) {
-    stderr_tail_.append(data, size);
-    if (stderr_tail_.size() > stderr_keep) stderr_tail_.erase(0, stderr_tail_.size() - stderr_keep);
+    stderr_.append(std::string_view(data, size));
 }
 
 void ShimProcess::drain_stderr() {
@@ -83,6 +82,13 @@ bool ShimProcess::take_line(std::string* line) {
 ShimProcess::Result ShimProcess::exchange(const std::string& request, int timeout_ms) {
     const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
     if (pid_ <= 0) return {Status::exited, "", "the shim is not running"};
+    // What the shim writes to stderr from here on is about this request:
+    // a panic's first line must not be lost behind earlier requests' logs.
+    // The first request's also holds what the shim said as it started.
+    if (exchanges_++ > 0) {
+        drain_stderr();
+        stderr_.clear();
+    }
     std::string out = request + "\n";
     std::size_t written = 0;
     char buf[chunk];

@@ -4,8 +4,8 @@
 // The command runs under `/bin/sh -c` in its own process group, with its
 // standard input, output and error on pipes. exchange() writes one request
 // line and waits, with poll() and a deadline, for one reply line, reading
-// standard error all the while so a shim that floods it never blocks. A
-// reply line is never buffered past max_line bytes. Nothing here throws or
+// standard error all the while so a shim that floods it never blocks (its
+// first and last lines are kept, bounded: stream_ends.h). A reply line is never buffered past max_line bytes. Nothing here throws or
 // blocks without a deadline, whatever the shim does.
 #pragma once
 
@@ -14,6 +14,9 @@
 #include <optional>
 #include <string>
 #include <sys/types.h>
+#include <vector>
+
+#include "stream_ends.h"
 
 namespace qemud::conform {
 
@@ -52,8 +55,11 @@ public:
     // kill ends the whole process group at once and reaps the shim.
     void kill();
 
-    // stderr_tail is the last few KiB the shim wrote to standard error.
-    std::string stderr_tail() const { return stderr_tail_; }
+    // stderr_lines: the first and the last lines the shim wrote to
+    // standard error since the last exchange() began (for the first, since
+    // its start), at most 20 lines and 2 KiB from each end, with a line
+    // counting what was left out between them.
+    std::vector<std::string> stderr_lines() const { return stderr_.lines(); }
 
 private:
     void drain_stderr();
@@ -69,7 +75,8 @@ private:
     int stdout_fd_ = -1;
     int stderr_fd_ = -1;
     std::string pending_;  // stdout bytes after the last complete line
-    std::string stderr_tail_;
+    StreamEnds stderr_{20, 2048};
+    std::size_t exchanges_ = 0;
 };
 
 }  // namespace qemud::conform

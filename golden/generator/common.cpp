@@ -232,11 +232,39 @@ bool gets_large_edits(const ArmInfo& arm) {
     return true;
 }
 
+namespace {
+
+// check_arm: a themed group's vector carries the arm it was built from, an
+// arm of the file's direction, exactly when its comment starts with that
+// arm's name (every builder starts an arm's vector's comment so); an arm's
+// group says its arm once, and its vectors carry none.
+void check_arm(const VectorFile& file, const Group& group, const Vector& v) {
+    const std::string where = std::string(to_string(file.kind)) + " " + v.comment;
+    if (!group.arm.empty()) {
+        if (!v.arm.empty()) throw GenerationError(where + ": a vector of an arm's group carries an arm");
+        return;
+    }
+    const ArmInfo* named = nullptr;  // the arm the comment starts with
+    if (const auto d = direction_of(file.kind))
+        for (const auto& arm : ProtocolInfo::get().arms(*d))
+            if (v.comment.rfind(arm.name, 0) == 0 && v.comment.size() > arm.name.size() &&
+                (v.comment[arm.name.size()] == ' ' || v.comment[arm.name.size()] == ':'))
+                named = &arm;
+    if (!named && !v.arm.empty())
+        throw GenerationError(where + ": carries arm " + v.arm + ", which is not an arm of its direction its "
+                              "comment starts with");
+    if (named && v.arm != named->name)
+        throw GenerationError(where + ": built from " + named->name + " but carries arm '" + v.arm + "'");
+}
+
+}  // namespace
+
 void number_tests(VectorFile& file) {
     std::uint32_t next = 1;
     for (auto& group : file.groups) {
         for (auto& v : group.tests) {
             v.tc_id = next++;
+            check_arm(file, group, v);
             for (const auto& f : v.flags) (void)rule_of(f);  // every flag known
             const std::string result = v.result();
             // Generator flags must agree with the result they sit on.

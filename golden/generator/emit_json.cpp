@@ -14,7 +14,7 @@ namespace {
 using OJson = nlohmann::ordered_json;
 
 // The generator's version: bump it when the file format changes.
-constexpr const char* generator_version = "1";
+constexpr const char* generator_version = "2";  // 2: a themed group's tests carry their arm
 
 std::vector<std::string> header_lines(const VectorFile& file) {
     const Kind kind = file.kind;
@@ -74,6 +74,7 @@ OJson test_json(const Vector& v) {
     OJson t = OJson::object();
     t["tcId"] = v.tc_id;
     t["comment"] = v.comment;
+    if (!v.arm.empty()) t["arm"] = v.arm;
     t["flags"] = v.flags;
     t["result"] = v.result();
     if (v.has_wire) t["wire"] = hex(v.wire);

@@ -39,6 +39,12 @@ Vector wire_only(std::string comment, std::vector<std::string> flags, Bytes wire
     return v;
 }
 
+// of: a themed group's vector built from arm's encoding says so.
+Vector of(const ArmInfo& arm, Vector v) {
+    v.arm = arm.name;
+    return v;
+}
+
 // length_flags: a framed length above the direction's largest message is
 // length_too_large whatever follows; otherwise the given flag.
 std::vector<std::string> length_flags(const FramingProfile& p, Direction d, std::uint32_t length_word, Flag otherwise) {
@@ -130,8 +136,8 @@ void add_direction(VectorFile& file, const FramingProfile& p, Direction d) {
     for (const std::uint32_t m : {0u, magic + 1, swapped, 0xFFFFFFFFu}) {
         Bytes w = frame(p, small_payload, sl);
         p.write({m, sl}, w.data());
-        bad_magic.tests.push_back(wire_only(small.name + " realistic, framed with " + title + " " + hex32(m),
-                                            {flag(Flag::bad_magic)}, w, p.constant_offset()));
+        bad_magic.tests.push_back(of(small, wire_only(small.name + " realistic, framed with " + title + " " + hex32(m),
+                                                      {flag(Flag::bad_magic)}, w, p.constant_offset())));
     }
     // Every other profile's framing of the same payload.
     for (const Framing other : all_framings) {
@@ -142,11 +148,12 @@ void add_direction(VectorFile& file, const FramingProfile& p, Direction d) {
                                       ? "the " + std::string(o.constant_title()) + ", then the payload length " +
                                             std::to_string(o.length_for(sn))
                                       : "total length " + std::to_string(o.length_for(sn)) + ", then the magic";
-        bad_magic.tests.push_back(wire_only(small.name + " realistic, " + std::string(o.name()) + " header order (" +
-                                                order + ")",
-                                            {flag(Flag::bad_magic), other == Framing::seed ? "seed_framing"
-                                                                                            : "libvirt_0_3_framing"},
-                                            w, p.constant_offset()));
+        bad_magic.tests.push_back(of(small, wire_only(small.name + " realistic, " + std::string(o.name()) +
+                                                          " header order (" + order + ")",
+                                                      {flag(Flag::bad_magic), other == Framing::seed
+                                                                                  ? "seed_framing"
+                                                                                  : "libvirt_0_3_framing"},
+                                                      w, p.constant_offset())));
     }
     file.groups.push_back(std::move(bad_magic));
 
@@ -166,10 +173,10 @@ void add_direction(VectorFile& file, const FramingProfile& p, Direction d) {
     {
         Bytes longer = realistic_payload(large);
         longer.resize(info().max_payload(d) + 4, 0);
-        too_large.tests.push_back(wire_only(large.name + " realistic and zero bytes up to length " +
-                                                std::to_string(max + 4) + ", all present",
-                                            {flag(Flag::length_too_large)}, frame(p, longer, max + 4),
-                                            p.length_offset()));
+        too_large.tests.push_back(of(large, wire_only(large.name + " realistic and zero bytes up to length " +
+                                                          std::to_string(max + 4) + ", all present",
+                                                      {flag(Flag::length_too_large)}, frame(p, longer, max + 4),
+                                                      p.length_offset())));
     }
     file.groups.push_back(std::move(too_large));
 
@@ -177,11 +184,13 @@ void add_direction(VectorFile& file, const FramingProfile& p, Direction d) {
     for (const std::uint32_t length : {0u, 4u, sn - 1, sn + 1, sn + 2}) {
         Bytes payload = small_payload;
         payload.resize(length, 0);
-        mismatch.tests.push_back(wire_only(small.name + " realistic, length " + std::to_string(p.length_for(length)) +
-                                               (p.length_bias() ? " with " + std::to_string(length) + " payload bytes"
-                                                                : std::string(" with that many payload bytes")),
-                                           {flag(Flag::length_mismatch)}, frame(p, payload, p.length_for(length)),
-                                           p.length_offset()));
+        mismatch.tests.push_back(of(small, wire_only(small.name + " realistic, length " +
+                                                         std::to_string(p.length_for(length)) +
+                                                         (p.length_bias()
+                                                              ? " with " + std::to_string(length) + " payload bytes"
+                                                              : std::string(" with that many payload bytes")),
+                                                     {flag(Flag::length_mismatch)},
+                                                     frame(p, payload, p.length_for(length)), p.length_offset())));
     }
     // A length word below the header's own size, where the length counts it.
     if (p.length_bias())
@@ -191,28 +200,29 @@ void add_direction(VectorFile& file, const FramingProfile& p, Direction d) {
                                                    " bytes",
                                                {flag(Flag::length_mismatch)}, frame(p, {}, length), p.length_offset()));
     const std::string end = p.length_bias() ? "length" : "8 + length";
-    mismatch.tests.push_back(wire_only(small.name + " realistic (" + std::to_string(sn) + " bytes), length " +
-                                           std::to_string(sl - 4) + ": bytes after " + end,
-                                       {flag(Flag::length_mismatch), flag(Flag::trailing_bytes)},
-                                       frame(p, small_payload, sl - 4), p.length_offset()));
-    mismatch.tests.push_back(wire_only(small.name + " realistic (" + std::to_string(sn) + " bytes), length " +
-                                           std::to_string(sl + 4) + ": input ends before " + end,
-                                       {flag(Flag::truncated)}, frame(p, small_payload, sl + 4)));
+    mismatch.tests.push_back(of(small, wire_only(small.name + " realistic (" + std::to_string(sn) + " bytes), length " +
+                                                     std::to_string(sl - 4) + ": bytes after " + end,
+                                                 {flag(Flag::length_mismatch), flag(Flag::trailing_bytes)},
+                                                 frame(p, small_payload, sl - 4), p.length_offset())));
+    mismatch.tests.push_back(of(small, wire_only(small.name + " realistic (" + std::to_string(sn) + " bytes), length " +
+                                                     std::to_string(sl + 4) + ": input ends before " + end,
+                                                 {flag(Flag::truncated)}, frame(p, small_payload, sl + 4))));
     file.groups.push_back(std::move(mismatch));
 
     Group truncated{"", "truncated", d, std::nullopt, {}};
     const Bytes small_message = p.frame(small_payload);
     for (const std::size_t cut : {0, 2, 4, 7}) {
-        truncated.tests.push_back(wire_only(small.name + " realistic message cut to " + std::to_string(cut) + " bytes",
-                                            {flag(Flag::truncated), cut % 4 == 0 ? "truncated_field_boundary"
-                                                                                 : "truncated_mid_field"},
-                                            Bytes(small_message.begin(), small_message.begin() + cut)));
+        truncated.tests.push_back(of(small, wire_only(small.name + " realistic message cut to " +
+                                                          std::to_string(cut) + " bytes",
+                                                      {flag(Flag::truncated), cut % 4 == 0 ? "truncated_field_boundary"
+                                                                                           : "truncated_mid_field"},
+                                                      Bytes(small_message.begin(), small_message.begin() + cut))));
     }
     {
         const Bytes m = p.frame(realistic_payload(large));
-        truncated.tests.push_back(wire_only(large.name + " realistic message less its last byte",
-                                            {flag(Flag::truncated), "truncated_mid_field"},
-                                            Bytes(m.begin(), m.end() - 1)));
+        truncated.tests.push_back(of(large, wire_only(large.name + " realistic message less its last byte",
+                                                      {flag(Flag::truncated), "truncated_mid_field"},
+                                                      Bytes(m.begin(), m.end() - 1))));
     }
     file.groups.push_back(std::move(truncated));
 
@@ -220,9 +230,9 @@ void add_direction(VectorFile& file, const FramingProfile& p, Direction d) {
     for (const std::size_t extra : {1, 3}) {
         Bytes w = small_message;
         w.resize(w.size() + extra, 0);
-        trailing.tests.push_back(wire_only(small.name + " realistic message followed by " + std::to_string(extra) +
-                                               " zero byte(s)",
-                                           {flag(Flag::trailing_bytes)}, w, small_message.size()));
+        trailing.tests.push_back(of(small, wire_only(small.name + " realistic message followed by " +
+                                                         std::to_string(extra) + " zero byte(s)",
+                                                     {flag(Flag::trailing_bytes)}, w, small_message.size())));
     }
     file.groups.push_back(std::move(trailing));
 
@@ -261,7 +271,7 @@ void add_direction(VectorFile& file, const FramingProfile& p, Direction d) {
         if (*v.value != value) throw GenerationError(v.comment + ": libtirpc decodes another value");
         v.canonical_wire = canonical;
         v.layout = message_layout(p, arm);
-        elements.tests.push_back(std::move(v));
+        elements.tests.push_back(of(arm, std::move(v)));
         // 00000141: acceptable, libtirpc keeps 0x41.
         Bytes odd = canonical;
         put_be32(odd, h + f.offset + 4 * last, 0x00000141);
@@ -270,7 +280,7 @@ void add_direction(VectorFile& file, const FramingProfile& p, Direction d) {
         a.value = reference_decode(kind, odd, a.comment, framing);
         if (*a.value != value) throw GenerationError(a.comment + ": libtirpc decodes another value");
         a.layout = message_layout(p, arm);
-        elements.tests.push_back(std::move(a));
+        elements.tests.push_back(of(arm, std::move(a)));
     }
     {
         const ArmInfo& arm = pick_arm(d, has_uchar_array, false);
@@ -288,7 +298,7 @@ void add_direction(VectorFile& file, const FramingProfile& p, Direction d) {
         a.value = reference_decode(kind, odd, a.comment, framing);
         if (*a.value != value) throw GenerationError(a.comment + ": libtirpc decodes another value");
         a.layout = message_layout(p, arm);
-        elements.tests.push_back(std::move(a));
+        elements.tests.push_back(of(arm, std::move(a)));
     }
     file.groups.push_back(std::move(elements));
 }

@@ -286,6 +286,7 @@ VectorFile build_payload_file(Direction d) {
         Vector v{arm_what(small, "realistic value followed by " + std::to_string(extra) + " byte(s)"),
                  {flag(Flag::trailing_bytes)}, longer};
         v.error_offset = wire.size();
+        v.arm = small.name;
         trailing.tests.push_back(std::move(v));
     }
     file.groups.push_back(std::move(trailing));

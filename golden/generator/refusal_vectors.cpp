@@ -186,6 +186,7 @@ Group refusal_group(Direction d) {
     with_type(Json(max_name), "is " + max_name + ", a count and not an arm");
     with_type(Json(small->value), "is the number " + std::to_string(small->value) + " (" + small->name +
                                       "'s value) instead of its name");
+    const std::size_t of_no_arm = cases.size();  // a type that names no arm; the rest are small's values
     for (const auto& member : info().spec().find_struct(info().payload_type(d))->fields) {
         if (member.name == data) continue;
         for (const Json& bad : {Json(-1), Json(std::int64_t{4294967296})}) {
@@ -211,7 +212,11 @@ Group refusal_group(Direction d) {
                      {"unknownMember"}});
 
     Group g{"", "unencodable_value", d, std::nullopt, {}};
-    for (auto& r : cases) g.tests.push_back(to_vector(kind, std::move(r)));
+    for (std::size_t i = 0; i < cases.size(); ++i) {
+        Vector v = to_vector(kind, std::move(cases[i]));
+        if (i >= of_no_arm) v.arm = small->name;
+        g.tests.push_back(std::move(v));
+    }
     return g;
 }
 

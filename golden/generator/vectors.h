@@ -49,6 +49,13 @@ struct Vector {
     // member its error names is error_path.
     bool has_wire = true;
     std::optional<std::string> error_path;
+    // The arm a vector of a themed group (a Group with a name, not an arm)
+    // was built from: its wire is an edit of that arm's encoding, or its
+    // value is that arm's value. Empty when it belongs to no one arm (an
+    // unknown discriminant, a header alone, a type that names no arm), and
+    // in an arm's group, which says it once. number_tests checks it
+    // against the comment, which starts with the arm's name.
+    std::string arm;
     std::uint32_t tc_id = 0;  // assigned by number_tests()
     std::string result() const;
 };

@@ -117,9 +117,29 @@ def hang():
     time.sleep(3600)
 
 
+# A name a shim may well choose, with every kind of character a JUnit
+# classname should not hold.
+ODD_NAME = "Go xdr/v2 <\u00fc\u00ef> \"q\" 'a:b'\tc"
+
+
 def write(text):
     sys.stdout.write(text)
     sys.stdout.flush()
+
+
+# A Go shim's panic: the message first, then the goroutine's frames, two
+# lines each, then what `go run` adds. PANIC_LINES lines in all.
+PANIC_FRAMES = 200
+PANIC_LINES = 3 + 2 * PANIC_FRAMES + 1
+
+
+def go_panic():
+    sys.stderr.write("panic: runtime error: index out of range [7] with length 4\n\ngoroutine 1 [running]:\n")
+    for i in range(PANIC_FRAMES):
+        sys.stderr.write("main.decodeArm%03d(...)\n\t/src/shim/decode.go:%d +0x1a4\n" % (i, 100 + i))
+    sys.stderr.write("exit status 2\n")
+    sys.stderr.flush()
+    os._exit(2)
 
 
 def main():
@@ -147,12 +167,21 @@ def main():
                 reply["framings"] = ["seed", "libvirt-0.3"]
             elif FAULT == "no_framings":
                 reply.pop("framings", None)  # a version 1 shim from before the framing profiles
+            elif FAULT == "odd_name":
+                reply["name"] = ODD_NAME
             write(json.dumps(reply) + "\n")
             continue
         if FAULT == "all_unsupported":
             reply = {"id": request["id"], "ok": False, "error": "unsupported"}
         if FAULT == "always_hang":
             hang()
+        if FAULT == "panic":
+            if request_arm(request) == ARM:
+                go_panic()
+            # Every other request leaves a line in the log; the panic must
+            # still come first in the report.
+            sys.stderr.write("shim: request %d answered\n" % request["id"])
+            sys.stderr.flush()
         if FAULT == "stderr_flood":
             # 4 MiB on stderr per request, far more than a pipe holds.
             block = "x" * 65535 + "\n"

@@ -71,7 +71,7 @@ SCENARIOS = {
     "inprocess_libvirt": (LIBVIRT + ["--random", "200"], 0, [r"rpcgen: PASS", r"cxx: PASS", r"dynamic: PASS"], 90),
     # --- framing profiles: a shim that claims libvirt-0.3 but frames the seed's way, and one that lists none
     "framing_seed_only": (["--shim", broken("seed_only")] + LIBVIRT + ["--random", "200", "--timeout-ms", "2000"], 1,
-                          [r"rejected a valid wire: .*\(the wire has a libvirt-0\.3 header: word 1 \(length\) is the "
+                          [r"rejected a valid wire \(.*\): .*\(the wire has a libvirt-0\.3 header: word 1 \(length\) is the "
                            r"total length \d+ \(header included\), word 2 \(prog\) is the program number 0x20001A64\)",
                            r"the header is framed as seed: word 1 the magic 0x20001A64, word 2 the payload length; "
                            r"this run expects libvirt-0\.3"], 120, every_valid_framed_case_fails),
@@ -91,10 +91,10 @@ SCENARIOS = {
                    [r"encode: byte 0xf \(15\) in data\.getVersionReply\.versionNum: expected word 000000..,",
                     r"encode: byte 0x17 \(23\) in data\.getVersionReply\.versionNum: expected word"], 60),
     "missing_arm": (["--shim", broken("missing_arm", "QEMUD_CLIENT_PKT_DOMAIN_SAVE")] + FAST, 1,
-                    [r"QEMUD_CLIENT_PKT_DOMAIN_SAVE.*rejected a valid wire: unknown union arm",
+                    [r"QEMUD_CLIENT_PKT_DOMAIN_SAVE.*rejected a valid wire \(random\): unknown union arm",
                      r"QEMUD_CLIENT_PKT_DOMAIN_SAVE +\d+ +[1-9]"], 60),
     "crash": (["--shim", broken("crash")] + FAST, 1,
-              [r"crash: the shim exited with status \d+ before replying; shim stderr ends: broken shim: segfaulting",
+              [r"crash: the shim exited with status \d+ before replying; shim stderr:\n +broken shim: segfaulting",
                r"158 passed, 2 failed"], 60),
     "early_exit": (["--shim", broken("exit")] + FAST, 1, [r"crash: the shim exited with status 0", r"158 passed"], 60),
     "hang": (["--shim", broken("hang")] + FAST, 1, [r"timeout: no reply within 500 ms", r"158 passed, 2 failed"], 20),
@@ -113,6 +113,20 @@ SCENARIOS = {
     "pad_hex": (["--shim", broken("pad_hex")] + REFUSALS, 1,
                 [r"encoded a value it must refuse \(unencodable_value,hex_too_short\): data\.\w+\.\w+ is wrong",
                  r"\(unencodable_value,hex_odd_length\)"], 60),
+    # A Go-style panic: the report keeps its message (first) and its last lines, and counts the rest
+    "panic": (["--shim", broken("panic"), "--no-golden", "--random", "160", "--timeout-ms", "3000"], 1,
+              [r"FAIL random/server/QEMUD_SERVER_PKT_GET_VERSION/\d+ \[QEMUD_SERVER_PKT_GET_VERSION\] decode: crash: "
+               r"the shim exited with status 2 before replying; shim stderr:\n {9}panic: runtime error: index out of "
+               r"range \[7\] with length 4\n", r"158 passed, 2 failed"], 60, lambda doc: panic_kept(doc)),
+    # A valid vector rejected: the failure names its flags and comment
+    "rejected_valid": (["--shim", broken("missing_arm", "QEMUD_CLIENT_PKT_DOMAIN_LOOKUP_BY_NAME"), "--only",
+                        "golden/client/*", "--max-failures", "100"], 1,
+                       [r"FAIL golden/client/tc109 \[QEMUD_CLIENT_PKT_DOMAIN_LOOKUP_BY_NAME\] decode: rejected a valid "
+                        r"wire \(canonical,realistic; QEMUD_CLIENT_PKT_DOMAIN_LOOKUP_BY_NAME realistic value\): unknown "
+                        r"union arm",
+                        r"FAIL golden/client/tc112 .*rejected a valid wire \(zero_extended_char,decode_only; "
+                        r"QEMUD_CLIENT_PKT_DOMAIN_LOOKUP_BY_NAME name\[25\] byte 0xE9 written zero-extended "
+                        r"000000E9\)"], 60),
     "stderr_flood": (["--shim", broken("stderr_flood")] + FAST, 0, [r"160 passed, 0 failed"], 90),
     "uppercase_hex": (["--shim", broken("uppercase_hex")] + FAST, 0, [r"160 passed, 0 failed"], 60),
     "always_hang": (["--shim", broken("always_hang"), "--no-golden", "--random", "40", "--timeout-ms", "200"], 1,
@@ -138,6 +152,35 @@ SCENARIOS = {
     "python_shim_libvirt": (["--shim", PYTHON_SHIM] + LIBVIRT + ["--random", "500"], 0, [r"python-xdrlib: PASS"], 120),
     "node_shim_libvirt": (["--shim", NODE_SHIM] + LIBVIRT + ["--random", "200"], 0, [r"node-js-xdr: PASS"], 120),
 }
+
+
+# broken_shim.py's go_panic(): 404 lines on stderr. The runner keeps 20 from each end.
+PANIC_LINES, KEPT = 404, 20
+
+
+def panic_kept(doc):
+    """Each crash's reason keeps the panic's first lines and its last one, counts the lines between, and is
+    bounded, though the shim logged a line per request before it (stderr is kept per request)."""
+    problems = []
+    failed = [c for r in doc["runs"] for c in r["cases"] if c["status"] == "failed"]
+    if len(failed) != 2:
+        return ["%d failed cases, expected 2" % len(failed)]
+    for c in failed:
+        lines = c["reason"].split("\n")
+        want_first = ["decode: crash: the shim exited with status 2 before replying; shim stderr:",
+                      "  panic: runtime error: index out of range [7] with length 4", "  ",
+                      "  goroutine 1 [running]:"]
+        if lines[:4] != want_first:
+            problems.append("%s: the reason does not start with the panic: %r" % (c["name"], lines[:4]))
+        marker = "  [... %d lines omitted ...]" % (PANIC_LINES - 2 * KEPT)
+        if marker not in lines or lines.index(marker) != 1 + KEPT:
+            problems.append("%s: no %r after the first %d lines" % (c["name"], marker.strip(), KEPT))
+        if lines[-1] != "  exit status 2" or len(lines) != 1 + 2 * KEPT + 1:
+            problems.append("%s: the reason does not end with the panic's last %d lines: %r" %
+                            (c["name"], KEPT, lines[-3:]))
+        if len(c["reason"]) > 2 * 2048 + 400:
+            problems.append("%s: the reason is %d bytes" % (c["name"], len(c["reason"])))
+    return problems
 
 
 def run_scenario(runner, name):
@@ -446,7 +489,8 @@ def interrupt_shim(runner, tmp, twice=False):
 
 def interrupt_inprocess(runner, tmp):
     junit, report = os.path.join(tmp, "j.xml"), os.path.join(tmp, "r.json")
-    proc = subprocess.Popen([runner, "--impl", "cxx", "--no-golden", "--random", "30000", "-q", "--junit", junit,
+    # Long enough that the signal always comes first: 30000 cases take about 1.2 s on an idle machine.
+    proc = subprocess.Popen([runner, "--impl", "cxx", "--no-golden", "--random", "1000000", "-q", "--junit", junit,
                              "--json", report], cwd=SOURCE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(1.5)
     proc.send_signal(signal.SIGINT)
@@ -487,7 +531,129 @@ def memory_bounded(runner, tmp):
     return []
 
 
+def golden_message_types(folder, framing_dir=""):
+    """What each golden case must be reported under, {case name: messageType}, from the vector files; and the
+    names of the themed vectors that carry an arm."""
+    want, armed = {}, []
+    for kind in ("header", "client", "server", "client_message", "server_message"):
+        framed = kind in ("header", "client_message", "server_message")
+        prefix = framing_dir if framed and framing_dir else ""
+        with open(os.path.join(folder, prefix, kind + "_test.json")) as f:
+            doc = json.load(f)
+        for g in doc["testGroups"]:
+            for t in g["tests"]:
+                name = "golden/%s%s/tc%d" % (prefix + "/" if prefix else "", kind, t["tcId"])
+                want[name] = "header" if kind == "header" else g.get("arm") or t.get("arm") or g.get("name")
+                if "name" in g and "arm" in t:
+                    armed.append(name)
+    return want, armed
+
+
+def themed_arms(runner, tmp):
+    """Themed vectors are reported under their arm; header holds only header vectors."""
+    problems = []
+    golden = os.path.join(SOURCE, "golden")
+    for framing, folder in (("seed", ""), ("libvirt-0.3", "libvirt-0.3")):
+        report = os.path.join(tmp, "r.json")
+        proc = run([runner, "--impl", "cxx", "--framing", framing, "-q", "--json", report], timeout=120)
+        if proc.returncode != 0:
+            return ["--framing %s: exit status %d: %s" % (framing, proc.returncode, proc.stderr[:300])]
+        with open(report) as f:
+            cases = {c["name"]: c for c in json.load(f)["runs"][0]["cases"]}
+        want, armed = golden_message_types(golden, folder)
+        wrong = [(n, cases[n]["messageType"], t) for n, t in want.items() if cases[n]["messageType"] != t]
+        if wrong:
+            problems.append("--framing %s: %d cases under the wrong message type, e.g. %s" % (framing, len(wrong), wrong[:3]))
+        in_header = [n for n, c in cases.items() if c["messageType"] == "header" and c["kind"] != "header"]
+        if in_header:
+            problems.append("--framing %s: %d cases of other kinds under header, e.g. %s" % (framing, len(in_header), in_header[:3]))
+        rows = re.findall(r"^  header +(\d+) +(\d+) +(\d+) +(\d+) +(\d+)", proc.stdout, re.M)
+        headers = sum(1 for c in cases.values() if c["kind"] == "header")
+        if not rows or sum(map(int, rows[0])) != headers:
+            problems.append("--framing %s: the summary's header row %s does not count the %d header vectors" %
+                            (framing, rows, headers))
+        if len(armed) < 40:
+            problems.append("--framing %s: only %d themed vectors carry an arm" % (framing, len(armed)))
+    # A file without arms on its themed vectors (an older generator's)
+    # reports them under the group's name; an arm, where given, wins.
+    folder = copy_mini(tmp)
+    path = os.path.join(folder, "client_test.json")
+    with open(path) as f:
+        doc = json.load(f)
+    version = doc["testGroups"][0]["tests"][0]
+    doc["testGroups"].append({"name": "trailing_bytes", "direction": "client", "tests": [
+        {"tcId": 100, "comment": "no arm", "flags": ["truncated"], "result": "invalid", "wire": version["wire"] + "00"},
+        {"tcId": 101, "comment": "an arm", "arm": "QEMUD_CLIENT_PKT_GET_VERSION", "flags": ["truncated"],
+         "result": "invalid", "wire": version["wire"] + "0000"}]})
+    doc["numberOfTests"] += 2
+    with open(path, "w") as f:
+        json.dump(doc, f)
+    report = os.path.join(tmp, "mini.json")
+    proc = run([runner, "--impl", "cxx", "--vectors", folder, "--any-protocol", "-q", "--json", report])
+    with open(report) as f:
+        types = {c["name"]: c["messageType"] for c in json.load(f)["runs"][0]["cases"]}
+    for name, want in (("golden/client/tc100", "trailing_bytes"), ("golden/client/tc101", "QEMUD_CLIENT_PKT_GET_VERSION"),
+                       ("golden/header/tc1", "header")):
+        if types.get(name) != want:
+            problems.append("mini vectors: %s reported under %r, expected %r" % (name, types.get(name), want))
+    return problems
+
+
+def junit_classnames(runner, tmp):
+    """Classnames are made of [A-Za-z0-9_.-] whatever the shim calls itself."""
+    junit = os.path.join(tmp, "j.xml")
+    proc = run([runner, "--shim", broken("odd_name"), "--vectors", MINI, "--any-protocol", "-q", "--junit", junit])
+    if proc.returncode != 0:
+        return ["exit status %d: %s" % (proc.returncode, proc.stderr[:300])]
+    names = {t.get("classname") for t in ET.parse(junit).getroot().iter("testcase")}
+    problems = ["classname %r holds other characters" % n for n in sorted(names) if not re.fullmatch(r"[A-Za-z0-9_.-]+", n)]
+    # broken_shim.py's ODD_NAME, one '_' for each byte of its UTF-8 that is not [A-Za-z0-9_.-].
+    odd = "Go xdr/v2 <\u00fc\u00ef> \"q\" 'a:b'\tc"
+    expected = re.sub(rb"[^A-Za-z0-9_.-]", b"_", odd.encode()).decode() + "."
+    if not all(n.startswith(expected) for n in names):
+        problems.append("classnames do not start %r: %s" % (expected, sorted(names)[:3]))
+    if expected + "QEMUD_CLIENT_PKT_GET_VERSION" not in names:
+        problems.append("no classname for QEMUD_CLIENT_PKT_GET_VERSION: %s" % sorted(names))
+    return problems
+
+
+def report_stdout(runner, tmp):
+    """--json - and --junit - write the report, exactly, to standard output; the summary goes to stderr."""
+    problems = []
+    base = ["--vectors", MINI, "--any-protocol", "--random", "30"]
+    for option, parse in (("--json", json.loads), ("--junit", ET.fromstring)):
+        for label, args, status in (("in process", ["--impl", "cxx"], 0),
+                                    ("a crashing shim", ["--shim", broken("crash")], 1)):
+            proc = run([runner] + args + base + [option, "-"])
+            what = "%s - (%s)" % (option, label)
+            if proc.returncode != status:
+                problems.append("%s: exit status %d, expected %d" % (what, proc.returncode, status))
+            try:
+                parse(proc.stdout)
+            except (ValueError, ET.ParseError) as error:
+                problems.append("%s: stdout is not only the report (%s): %r" % (what, error, proc.stdout[:200]))
+            if not re.search(r": (PASS|FAIL)\n", proc.stderr) or "cases:" not in proc.stderr:
+                problems.append("%s: the summary is not on stderr: %r" % (what, proc.stderr[:200]))
+    # One report on stdout, the other to a file.
+    junit = os.path.join(tmp, "j.xml")
+    proc = run([runner, "--impl", "cxx"] + base + ["--json", "-", "--junit", junit])
+    try:
+        json.loads(proc.stdout)
+        ET.parse(junit)
+    except (OSError, ValueError, ET.ParseError) as error:
+        problems.append("--json - --junit FILE: %s" % error)
+    # Both on stdout: a usage error, one line, nothing on stdout.
+    proc = run([runner, "--impl", "cxx"] + base + ["--json", "-", "--junit", "-"])
+    problems += one_line_status_2(proc, "--json - --junit -", r"^qemud-conform: --junit - and --json - both write")
+    if proc.stdout or len(proc.stderr.splitlines()) != 1:
+        problems.append("--json - --junit -: stdout %r, stderr %r: want nothing and one line" % (proc.stdout[:100], proc.stderr))
+    return problems
+
+
 CUSTOM = {
+    "themed_arms": themed_arms,
+    "junit_classnames": junit_classnames,
+    "report_stdout": report_stdout,
     "memory_bounded": memory_bounded,
     "reports_unwritable": reports_unwritable,
     "report_path_first": report_path_first,
