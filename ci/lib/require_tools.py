@@ -67,6 +67,7 @@ NEEDS = {
     "xdrlib": lambda: missing_module("xdrlib", "the standard library had it up to Python 3.12"),
     "jsonschema": lambda: missing_module("jsonschema", "apt-get install python3-jsonschema"),
     "libfuzzer": missing_libfuzzer,
+    "go": lambda: missing_program("go", "apt-get install golang-go"),
 }
 
 

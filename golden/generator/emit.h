@@ -19,6 +19,14 @@ std::string file_name(const VectorFile& file);
 std::string emit_json(const VectorFile& file);
 // emit_c_header gives a self-contained C header holding every vector.
 std::string emit_c_header(const std::vector<VectorFile>& files);
+// generator_version is the file format's version: bump it when the format
+// changes. The schema's file name carries it.
+const char* generator_version();
+// schema_file_name: "qemud-golden-v<version>.schema.json", in golden/schema/.
+std::string schema_file_name();
+// schema_envelope: the schema of the files without the protocol's types,
+// for xdrc --emit json-schema --envelope (schema_envelope.cpp).
+std::string schema_envelope();
 // counts gives the per-file summary: total, per result, per flag.
 std::string counts(const std::vector<VectorFile>& files);
 

@@ -6,6 +6,9 @@
 //   qemud-golden --out DIR       write DIR/<kind>_test.json
 //   qemud-golden --check DIR     regenerate in memory, compare with DIR
 //   qemud-golden --c-header FILE write every vector as a C header
+//   qemud-golden --schema-envelope FILE
+//                                write the files' JSON Schema without the
+//                                protocol's types, for xdrc --emit json-schema
 //
 // Exit status: 0 done / up to date; 1 a file is stale, or implementations
 // disagree (nothing is written then); 2 the run could not be made (a
@@ -82,12 +85,15 @@ int check(const std::vector<VectorFile>& files, const fs::path& dir) {
 
 int main(int argc, char** argv) {
     CLI::App app{"qemud-golden: golden vectors of the qemud protocol, generated from protocol.x"};
-    std::string out_dir, check_dir, c_header;
+    std::string out_dir, check_dir, c_header, envelope;
     bool quiet = false;
     auto* out_opt = app.add_option("--out", out_dir, "Write <kind>_test.json into this directory");
     auto* check_opt =
         app.add_option("--check", check_dir, "Compare this directory's files with a fresh generation (exit 1 if stale)");
     app.add_option("--c-header", c_header, "Write every vector as a self-contained C header to this file");
+    app.add_option("--schema-envelope", envelope,
+                   "Write the files' JSON Schema without the protocol's types (xdrc --emit json-schema --envelope "
+                   "adds them) to this file");
     app.add_flag("-q,--quiet", quiet, "Do not print the counts");
     out_opt->excludes(check_opt);
     app.set_version_flag("--version", qemud::version_text("qemud-golden"));
@@ -97,8 +103,17 @@ int main(int argc, char** argv) {
         const int code = app.exit(e);
         return code == 0 ? 0 : 2;
     }
+    // The envelope needs no vectors: written first, and alone it skips the
+    // generation.
+    if (!envelope.empty()) {
+        if (auto error = io::write_file(envelope, schema_envelope())) {
+            std::cerr << "qemud-golden: cannot write " << *error << "\n";
+            return 2;
+        }
+        if (out_dir.empty() && check_dir.empty() && c_header.empty()) return 0;
+    }
     if (out_dir.empty() && check_dir.empty() && c_header.empty()) {
-        std::cerr << "qemud-golden: nothing to do: give --out DIR, --check DIR or --c-header FILE\n";
+        std::cerr << "qemud-golden: nothing to do: give --out DIR, --check DIR, --c-header FILE or --schema-envelope FILE\n";
         return 2;
     }
 

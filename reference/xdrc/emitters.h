@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ast.h"
 
@@ -21,6 +22,17 @@ std::string emit_cxx_model(const Specification& spec, std::string_view source_na
 // emit_rpcgen_bridge: C++ that copies between the C++ model and the C
 // structs rpcgen generates, and names rpcgen's xdr_ procedures.
 std::string emit_rpcgen_bridge(const Specification& spec, std::string_view source_name);
+
+// emit_json_schema: a JSON Schema (draft 2020-12) of the JSON value model
+// (docs/VALUE-MODEL.md): one $def per enum, struct, union and typedef of
+// every specification and one per union arm ("<union>.<label>"). With an
+// envelope (a JSON Schema document that refers to those $defs), the result
+// is the envelope with the types added to its $defs. Throws
+// std::runtime_error (or nlohmann's parse_error) for an envelope that is not
+// a JSON object, defines a name a .x file defines too, or refers to a $def
+// that does not exist.
+std::string emit_json_schema(const std::vector<const Specification*>& specs,
+                             const std::vector<std::string>& source_names, const std::string* envelope_text);
 
 // generated_banner is the first line of every generated file.
 std::string generated_banner(std::string_view source_name);

@@ -2,10 +2,13 @@
 // xdrc: parses a .x file and writes one generated file.
 //
 //   xdrc --emit embed|cxx-model|rpcgen-bridge -o OUT INPUT.x
+//   xdrc --emit json-schema [--include MORE.x]... [--envelope ENVELOPE.json] -o OUT INPUT.x
 //   xdrc --check INPUT.x        (parse only)
 //
 // Exit status: 0 written (or checked), 1 the input is not valid XDR (the
-// message is "file:line:col: what"; a directory or an empty file included),
+// message is "file:line:col: what"; a directory or an empty file included)
+// or the envelope does not fit the types (a name defined twice, a
+// reference to no definition),
 // 2 bad arguments or an I/O failure (one line naming the path; the old
 // output is left as it was, and no temporary is left behind).
 #include <CLI/CLI.hpp>
@@ -48,9 +51,17 @@ int main(int argc, char** argv) {
     std::string output;
     std::string input;
     std::string symbol = "qemud_protocol_x";
+    std::vector<std::string> includes;
+    std::string envelope;
     bool check_only = false;
     app.add_option("--emit", emit, "What to generate")
-        ->check(CLI::IsMember({"embed", "cxx-model", "rpcgen-bridge"}));
+        ->check(CLI::IsMember({"embed", "cxx-model", "rpcgen-bridge", "json-schema"}));
+    // A framing profile's header struct lives in its own .x file, and the
+    // golden files' schema needs it beside protocol.x's types.
+    app.add_option("--include", includes, "With --emit json-schema: another .x file whose types are added");
+    app.add_option("--envelope", envelope,
+                   "With --emit json-schema: a JSON Schema document that uses the types (#/$defs/<name>); "
+                   "the output is it, with the types added to its $defs");
     app.add_option("-o,--output", output, "File to write");
     app.add_option("--symbol", symbol, "With --emit embed: the C++ names are SYMBOL_text and SYMBOL_size")
         ->capture_default_str();
@@ -65,6 +76,10 @@ int main(int argc, char** argv) {
     }
     if (!check_only && (emit.empty() || output.empty())) {
         std::cerr << "xdrc: --emit and -o are required unless --check is given\n";
+        return 2;
+    }
+    if (emit != "json-schema" && (!includes.empty() || !envelope.empty())) {
+        std::cerr << "xdrc: --include and --envelope go with --emit json-schema only\n";
         return 2;
     }
 
@@ -98,7 +113,42 @@ int main(int argc, char** argv) {
     const std::string source_name = source_name_of(input);
 
     std::string generated;
-    if (emit == "embed")
+    if (emit == "json-schema") {
+        // Every input is parsed before anything is written; the first
+        // error is reported the way protocol.x's own would be.
+        std::vector<qemud::xdr::Specification> more;
+        more.reserve(includes.size());
+        std::vector<std::string> names{source_name};
+        for (const auto& path : includes) {
+            std::string include_text;
+            if (auto error = qemud::io::read_text(path, include_text)) {
+                std::cerr << "xdrc: cannot read " << *error << "\n";
+                return 2;
+            }
+            auto included = qemud::xdr::parse_specification(include_text, path);
+            if (const auto* error = std::get_if<qemud::xdr::ParseError>(&included)) {
+                std::cerr << error->to_string() << "\n";
+                return 1;
+            }
+            more.push_back(std::move(std::get<qemud::xdr::Specification>(included)));
+            names.push_back(source_name_of(path));
+        }
+        std::vector<const qemud::xdr::Specification*> specs{&spec};
+        for (const auto& m : more) specs.push_back(&m);
+        std::string envelope_text;
+        if (!envelope.empty()) {
+            if (auto error = qemud::io::read_text(envelope, envelope_text)) {
+                std::cerr << "xdrc: cannot read " << *error << "\n";
+                return 2;
+            }
+        }
+        try {
+            generated = qemud::xdr::emit_json_schema(specs, names, envelope.empty() ? nullptr : &envelope_text);
+        } catch (const std::exception& e) {
+            std::cerr << (envelope.empty() ? input : envelope) << ": " << e.what() << "\n";
+            return 1;
+        }
+    } else if (emit == "embed")
         generated = qemud::xdr::emit_embed(text, source_name, symbol);
     else if (emit == "cxx-model")
         generated = qemud::xdr::emit_cxx_model(spec, source_name);
