@@ -42,8 +42,15 @@ BUGS = {
 }
 
 
+# The last runner output: printed after a FAIL line, not before it, so a
+# log cut short still shows why the scenario failed.
+LAST_OUTPUT = []
+
+
 def fail(message):
     print("FAIL: " + message)
+    for text in LAST_OUTPUT:
+        print(text)
     sys.exit(1)
 
 
@@ -53,9 +60,7 @@ def run_conform(args, extra, timeout=600):
     run = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
     out = run.stdout.decode(errors="replace")
     err = run.stderr.decode(errors="replace")
-    print(out[-6000:])
-    if err:
-        print("stderr: " + err[-3000:])
+    LAST_OUTPUT[:] = [out[-6000:]] + (["stderr: " + err[-3000:]] if err else [])
     return run.returncode, out, err
 
 
@@ -92,7 +97,7 @@ def scenario_with_server_cmd(args, tmp, bug=None, framing="seed", stateful=100):
     transcripts = os.path.join(tmp, "transcripts")
     code, out, _ = run_conform(args, [
         "--connect", "unix:" + socket_path, "--server-cmd", " ".join(shlex.quote(c) for c in server),
-        "--framing", framing, "--stateful", str(stateful), "--timeout-ms", "1000",
+        "--framing", framing, "--stateful", str(stateful), "--timeout-ms", "3000",
         "--json", json_path, "--junit", junit_path, "--transcript", transcripts])
     no_refd_left(args.refd, socket_path)
     check_nothing_left(tmp, socket_path)
@@ -157,8 +162,11 @@ def scenario_restart(args, tmp):
     if not crashed:
         fail("no case reports the crash")
     later = [c for c in cases if c["name"].startswith("hostile/bad_magic/")]
-    if not later or any(c["status"] != "passed" for c in later):
-        fail("the cases after the crash did not run against a restarted daemon")
+    if not later:
+        fail("no hostile/bad_magic case ran after the crash")
+    broken = [(c["name"], c.get("reason", "")[:300]) for c in later if c["status"] != "passed"]
+    if broken:
+        fail("the cases after the crash did not run against a restarted daemon: %s" % broken)
     if "restarted" not in out:
         fail("the summary does not note the restart")
 

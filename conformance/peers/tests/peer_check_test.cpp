@@ -108,7 +108,7 @@ BOOST_AUTO_TEST_CASE(peers_wrong_reply_type_is_named) {
 }
 
 BOOST_AUTO_TEST_CASE(peers_unanswered_pipelined_calls_are_named) {
-    ToyServer server(Framing::seed, ToyFault::only_first_per_read);
+    ToyServer server(Framing::seed, ToyFault::only_first_per_connection);
     auto options = options_for(server, Framing::seed, 300);
     // One call at a time is fine...
     BOOST_TEST(run_server_case("call/QEMUD_CLIENT_PKT_GET_VERSION", options).status == PeerResult::Status::passed);

@@ -90,6 +90,7 @@ void ToyServer::serve(int fd) {
     const ArmInfo* failure = info.find_arm(Direction::server, "QEMUD_SERVER_PKT_FAILURE");
     StreamDecoder decoder(Direction::client, framing_);
     std::uint32_t next_serial = 1;
+    int frames_this_connection = 0;
 
     auto reply = [&](const ArmInfo& arm, std::uint32_t in_reply_to) {
         Json value = samples::payload_value(arm, samples::Plan::realistic);
@@ -112,9 +113,8 @@ void ToyServer::serve(int fd) {
             continue;
         }
         if (n <= 0) break;
-        int frames_this_read = 0;
         auto error = decoder.feed(ByteView(buffer, static_cast<std::size_t>(n)), [&](const StreamDecoder::Frame& frame) {
-            if (fault_ == ToyFault::only_first_per_read && frames_this_read++ > 0) return;
+            if (fault_ == ToyFault::only_first_per_connection && frames_this_connection++ > 0) return;
             auto call = cxx.decode(Kind::client_message, frame.bytes, framing_);
             if (!call.ok()) {
                 // The serial, if the payload is long enough to hold one.

@@ -22,7 +22,11 @@ enum class ToyFault {
     none,
     in_reply_to_off_by_one,   // inReplyTo = serial + 1
     wrong_type,               // answers with the next server type (GET_VERSION gets GET_NODEINFO)
-    only_first_per_read,      // answers only the first call of each read(2): pipelined calls go unanswered
+    // answers only the first call on each connection: pipelined calls go
+    // unanswered. (Per connection, not per read(2): how a kernel splits a
+    // stream into reads is not ours to choose, and a test must not depend
+    // on it.)
+    only_first_per_connection,
     stop_after_bad_framing,   // stops accepting connections after a badly framed message
     silent,                   // reads, never answers, never closes
 };
