@@ -711,6 +711,13 @@ def html_report(runner, tmp):
     problems += one_line_status_2(proc, "--html-from a missing file", r"missing\.json")
     proc = run([runner, "--html", both, "--html-from", hostile_path, "--impl", "cxx"])
     problems += one_line_status_2(proc, "--html-from with --impl", r"cannot be combined with --impl")
+    # A folder that cannot be made is known before the first case, and nothing is run.
+    blocker = os.path.join(tmp, "file")
+    open(blocker, "w").close()
+    proc = run([runner, "--impl", "cxx", "--vectors", MINI, "--any-protocol", "--html", os.path.join(blocker, "sub")])
+    problems += one_line_status_2(proc, "--html under a file", r"cannot run: --html: cannot make .*file/sub")
+    if "cases:" in proc.stdout:
+        problems.append("--html under a file: the run went ahead")
     return problems
 
 
