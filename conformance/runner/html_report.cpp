@@ -263,6 +263,8 @@ struct Word {
     std::string path;
 };
 
+constexpr std::size_t kMaxExtraWords = 64;
+
 std::vector<Word> words_of(const Json& c, std::size_t expected_bytes, std::size_t actual_bytes) {
     std::vector<Word> words;
     std::size_t covered = 0;
@@ -273,10 +275,17 @@ std::vector<Word> words_of(const Json& c, std::size_t expected_bytes, std::size_
                 words.push_back({offset, length, span[2].is_string() ? span[2].get<std::string>() : ""});
                 covered = std::max(covered, offset + length);
             }
+    // Past the layout, 4-byte words; an answer far longer than expected
+    // (a runaway encoder) shows its first kMaxExtraWords only.
     const std::size_t end = std::max(expected_bytes, actual_bytes);
-    for (std::size_t at = covered; at < end; at += 4)
+    for (std::size_t at = covered; at < end; at += 4) {
+        if (at >= expected_bytes && (at - std::max(covered, expected_bytes)) / 4 == kMaxExtraWords) {
+            words.push_back({at, end - at, "(" + std::to_string(end - at) + " more bytes not shown)"});
+            break;
+        }
         words.push_back({at, std::min<std::size_t>(4, end - at),
                          at < expected_bytes ? std::string() : std::string("(past the expected end)")});
+    }
     return words;
 }
 
@@ -288,17 +297,22 @@ std::string slice(const std::string& hex, std::size_t offset, std::size_t length
 }
 
 std::string render_wires(const Json& c) {
-    const std::string expected = str(c, "expectedWire");
     const bool has_actual = c.contains("actualWire");
+    // Without an actual wire the failure was a decode: show the wire the
+    // decoder was given (a decode-only vector's own, not the canonical one).
+    const std::string expected = !has_actual && c.contains("wire") ? str(c, "wire") : str(c, "expectedWire");
     const std::string actual = str(c, "actualWire");
     if (expected.empty() && !has_actual) return "";
-    std::string out = "<table class=\"wire\"><tr><th>offset</th><th>expected</th>";
+    std::string out = std::string("<table class=\"wire\"><tr><th>offset</th><th>") +
+                      (has_actual ? "expected" : "wire decoded") + "</th>";
     if (has_actual) out += "<th>actual</th>";
     out += "<th>field</th></tr>\n";
     bool first = true;
     for (const auto& w : words_of(c, expected.size() / 2, actual.size() / 2)) {
-        const std::string e = slice(expected, w.offset, w.length);
-        const std::string a = slice(actual, w.offset, w.length);
+        // A cell holds one word; the "more bytes" row holds none of them.
+        const std::size_t shown = w.path.rfind(" more bytes not shown)") != std::string::npos ? 0 : w.length;
+        const std::string e = slice(expected, w.offset, shown);
+        const std::string a = slice(actual, w.offset, shown);
         // Hex compares case-insensitively: the answer's case is its own.
         std::string a_lower = a;
         std::transform(a_lower.begin(), a_lower.end(), a_lower.begin(), [](unsigned char ch) { return std::tolower(ch); });
@@ -416,6 +430,12 @@ std::optional<std::string> write_html_report(const std::string& dir, const std::
             return "--html: cannot write " + *error;
     if (auto error = io::write_file((base / "index.html").string(), render_index(m)))
         return "--html: cannot write " + *error;
+    // Pages of a former report of more implementations would linger,
+    // linked from nowhere: remove them.
+    for (std::size_t k = m.impls.size() + 1;; ++k) {
+        std::error_code ec;
+        if (!std::filesystem::remove(base / ("impl-" + std::to_string(k) + ".html"), ec)) break;
+    }
     return std::nullopt;
 }
 

@@ -103,6 +103,7 @@ std::string dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_hand
 void add_failure_detail(Json& j, const Case& c, const CaseResult& result) {
     if (!c.comment.empty()) j["comment"] = c.comment;
     if (c.has_wire) j["expectedWire"] = c.canonical_wire ? *c.canonical_wire : c.wire;
+    if (c.has_wire && c.canonical_wire) j["wire"] = c.wire;  // a decode-only vector: what the decoder was given
     if (result.actual_wire) j["actualWire"] = *result.actual_wire;
     if (c.value) j["expectedValue"] = *c.value;
     if (result.actual_value) j["actualValue"] = *result.actual_value;

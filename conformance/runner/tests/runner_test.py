@@ -671,6 +671,11 @@ def html_report(runner, tmp):
         return ["--html: exit status %d: %s" % (proc.returncode, proc.stderr[:300])]
     if html_files(out) != ["impl-1.html", "impl-2.html", "impl-3.html", "index.html"]:
         problems.append("--html wrote %s" % html_files(out))
+    # One implementation into the same folder: the pages of the other two go.
+    proc = run([runner, "--impl", "cxx", "--vectors", MINI, "--any-protocol", "-q", "--html", out])
+    if proc.returncode != 0 or html_files(out) != ["impl-1.html", "index.html"]:
+        problems.append("--html over a former report: exit status %d, pages %s" % (proc.returncode, html_files(out)))
+    proc = run([runner, "--vectors", MINI, "--any-protocol", "--random", "40", "-q", "--html", out])
     doc = json.loads(read(os.path.join(out, "report.json")))
     problems += ["--html: " + p for p in check_html(read(os.path.join(out, "index.html")), [doc])]
     if 'id="g0"' not in read(os.path.join(out, "impl-1.html")):
@@ -683,6 +688,12 @@ def html_report(runner, tmp):
                 comment="a & b", expectedWire="0000000100000002", actualWire="0000000100000003",
                 layout=[[0, 4, "first"], [4, 4, "second<i>"]])
     hostile["runs"][0]["cases"][0] = case
+    # A runaway encoder's answer shows its first 64 words past the expected end; a decode-only vector that
+    # failed to decode shows the wire the decoder was given, not the canonical one.
+    hostile["runs"][0]["cases"][1] = dict(case, name="golden/client/runaway", actualWire="0000000100000002" + "00" * 1000)
+    hostile["runs"][0]["cases"][2] = dict(case, name="golden/client/decode_only", wire="aabbccdd", expectedWire="00000000",
+                                          layout=[[0, 4, "only"]])
+    del hostile["runs"][0]["cases"][2]["actualWire"]
     hostile_path = os.path.join(tmp, "hostile.json")
     with open(hostile_path, "w") as f:
         json.dump(hostile, f)
@@ -701,7 +712,10 @@ def html_report(runner, tmp):
         if not re.search(want, index):
             problems.append("--html-from: index.html lacks %r" % want)
     for want in (r'<tr class="differs first"><td>0x0004</td><td>00000002</td><td>00000003</td><td>second&lt;i&gt;</td>',
-                 r"a &amp; b", r'<pre class="repro">qemud-conform --only x</pre>', r'<a href="#c1">'):
+                 r"a &amp; b", r'<pre class="repro">qemud-conform --only x</pre>', r'<a href="#c1">',
+                 r'<tr class="differs first"><td>0x0008</td><td></td><td>00000000</td><td>\(past the expected end\)',
+                 r"<td>0x0108</td><td></td><td></td><td>\(744 more bytes not shown\)</td></tr>\n</table>",
+                 r"<th>wire decoded</th><th>field</th></tr>\n<tr><td>0x0000</td><td>aabbccdd</td><td>only</td>"):
         if not re.search(want, page):
             problems.append("--html-from: the hostile run's page lacks %r" % want)
     # Usage errors.
@@ -729,7 +743,7 @@ def html_failure(runner, tmp):
     for fault, wants in (("wrong_wire", [r'<tr class="differs first"><td>0x000c</td><td>000000[0-9a-f]{2}</td>'
                                          r'<td>[0-9a-f]{8}</td><td>data\.getVersionReply\.versionNum</td>',
                                          r"<p>Expected value:</p>", r'<pre class="repro">[^<]*--only']),
-                         ("wrong_field", [r"<p>Actual value:</p><pre>\{", r"<th>expected</th><th>field</th>"])):
+                         ("wrong_field", [r"<p>Actual value:</p><pre>\{", r"<th>wire decoded</th><th>field</th>"])):
         out = os.path.join(tmp, fault)
         proc = run([runner, "--shim", broken(fault), "-q", "--html", out] + FAST)
         if proc.returncode != 1:
