@@ -9,7 +9,10 @@
 # client, qemud-cli, as a client under test (qemud-conform --listen, which
 # runs it once per case): docs/PEERS.md.
 # Prints each summary; exits with the worst status (0 pass, 1 a case
-# failed, 2 a run could not be made).
+# failed, 2 a run could not be made). Every run also writes a JSON report
+# under build/report/runs/, and one HTML report over all of them goes to
+# build/report/index.html (qemud-conform --html-from): a column per
+# implementation.
 #
 #   ci/main.sh [--seed N] [--random N] [--timeout-ms N] [--framing F] [--only GLOB]...
 #              [--max-failures N] [--disabled FILE] [--vectors DIR] [--require-all]
@@ -35,11 +38,16 @@ bash ci/setup.sh
 bash ci/build.sh
 
 conform=build/conformance/runner/qemud-conform
+report=build/report
+rm -rf "$report/runs"
+mkdir -p "$report/runs"
 worst=0
+runs=0
 run() {
   local status=0
+  runs=$((runs + 1))
   echo "== qemud-conform $*"
-  "$conform" -q "$@" || status=$?
+  "$conform" -q --json "$report/runs/$runs.json" "$@" || status=$?
   [ "$status" -gt "$worst" ] && worst=$status
   return 0
 }
@@ -54,6 +62,19 @@ trap 'rm -rf "$peer_dir"' EXIT
 run --connect "unix:$peer_dir/refd.sock" \
     --server-cmd "build/reference/refd/qemud-refd --listen unix:$peer_dir/refd.sock --seed 1" --stateful 200
 run --listen "unix:$peer_dir/cli.sock" --client-cmd build/reference/cli/qemud-cli
+
+# One HTML report over every run that wrote its JSON report (a run that
+# could not be made wrote none).
+reports=()
+for k in $(seq 1 "$runs"); do
+  [ -f "$report/runs/$k.json" ] && reports+=(--html-from "$report/runs/$k.json")
+done
+if [ ${#reports[@]} -gt 0 ]; then
+  status=0
+  "$conform" --html "$report" "${reports[@]}" || status=$?
+  [ "$status" -gt "$worst" ] && worst=$status
+  echo "== report: $report/index.html"
+fi
 
 echo "== main: $([ "$worst" -eq 0 ] && echo PASS || echo "FAIL (worst exit status $worst)")"
 exit "$worst"

@@ -17,6 +17,7 @@ packages=(
   clang libclang-rt-14-dev llvm        # libFuzzer, sanitizers, coverage reports
   python3 python3-jsonschema           # the python-xdrlib shim (xdrlib is in 3.11's stdlib); golden_schema test
   golang-go                            # golden_go_example: the vectors read with Go's standard library
+  chromium                             # the report test: the HTML report rendered in a real browser
 )
 
 missing=()

@@ -68,6 +68,7 @@ NEEDS = {
     "jsonschema": lambda: missing_module("jsonschema", "apt-get install python3-jsonschema"),
     "libfuzzer": missing_libfuzzer,
     "go": lambda: missing_program("go", "apt-get install golang-go"),
+    "chromium": lambda: missing_program("chromium", "apt-get install chromium"),
 }
 
 

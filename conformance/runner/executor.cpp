@@ -26,6 +26,8 @@ std::string show(const Json& j) { return excerpt(j.dump(-1, ' ', false, Json::er
 // Steps collects the outcome of a case's requests.
 struct Steps {
     std::string failure;
+    std::optional<std::string> actual_wire;
+    std::optional<Json> actual_value;
     std::string unsupported;
     bool broken = false;  // no usable reply: later steps would only repeat it
     // fail records a step's failure; a later step's is appended, so that a
@@ -69,7 +71,10 @@ void decode_must_give(Endpoint& ep, const Case& c, const Json& value, Steps& s) 
     Answer a = ep.decode(c.kind, c.wire, c.framing);
     switch (a.type) {
         case Answer::Type::success:
-            if (auto d = compare_value(c.kind, value, a.value, c.framing)) s.fail("decode", d->to_string());
+            if (auto d = compare_value(c.kind, value, a.value, c.framing)) {
+                s.fail("decode", d->to_string());
+                s.actual_value = a.value;
+            }
             break;
         case Answer::Type::error:
             // Which vector: its flags and comment say what the wire holds
@@ -87,8 +92,10 @@ void encode_must_give(Endpoint& ep, const Case& c, const std::string& wire, Step
     Answer a = ep.encode(c.kind, *c.value, c.framing);
     switch (a.type) {
         case Answer::Type::success:
-            if (auto d = compare_wire(wire, a.wire, c.layout))
+            if (auto d = compare_wire(wire, a.wire, c.layout)) {
                 s.fail("encode", d->to_string() + framing_diagnosis(c, wire, a.wire));
+                s.actual_wire = a.wire;
+            }
             break;
         case Answer::Type::error: s.fail("encode", "refused a valid value: " + excerpt(a.message, 300)); break;
         case Answer::Type::unsupported:
@@ -106,6 +113,7 @@ void refuse_value(Endpoint& ep, const Case& c, Steps& s) {
             s.fail("encode", "encoded a value it must refuse (" + flag_list(c) + "): " +
                                  (c.error_path.empty() ? "" : c.error_path + " is wrong: ") + c.comment + "; it wrote " +
                                  excerpt(e.wire, 80));
+            s.actual_wire = e.wire;
             break;
         case Answer::Type::error: break;
         case Answer::Type::unsupported: s.unsupported = "unsupported op: encode"; break;
@@ -140,6 +148,7 @@ CaseResult run_case(Endpoint& ep, const Case& c) {
             switch (a.type) {
                 case Answer::Type::success:
                     s.fail("decode", "accepted an invalid wire (" + flag_list(c) + ") as " + show(a.value));
+                    s.actual_value = a.value;
                     break;
                 case Answer::Type::error: break;
                 case Answer::Type::unsupported: s.unsupported = "unsupported op: decode"; break;
@@ -150,6 +159,7 @@ CaseResult run_case(Endpoint& ep, const Case& c) {
                 switch (e.type) {
                     case Answer::Type::success:
                         s.fail("encode", "encoded a value the policy refuses (" + flag_list(c) + ") as " + e.wire);
+                        s.actual_wire = e.wire;
                         break;
                     case Answer::Type::error: break;
                     case Answer::Type::unsupported:
@@ -164,10 +174,11 @@ CaseResult run_case(Endpoint& ep, const Case& c) {
             Answer a = ep.decode(c.kind, c.wire, c.framing);
             switch (a.type) {
                 case Answer::Type::success:
-                    if (auto d = compare_value(c.kind, *c.value, a.value, c.framing))
+                    if (auto d = compare_value(c.kind, *c.value, a.value, c.framing)) {
                         s.fail("decode", "accepted an acceptable wire (" + flag_list(c) +
                                              ") but not as libtirpc decodes it: " + d->to_string());
-                    else
+                        s.actual_value = a.value;
+                    } else
                         return {Status::accepted, flag_list(c)};
                     break;
                 case Answer::Type::error: return {Status::rejected, flag_list(c) + ": " + excerpt(a.message, 200)};
@@ -177,7 +188,7 @@ CaseResult run_case(Endpoint& ep, const Case& c) {
             break;
         }
     }
-    if (!s.failure.empty()) return {Status::failed, s.failure};
+    if (!s.failure.empty()) return {Status::failed, s.failure, s.actual_wire, s.actual_value};
     if (!s.unsupported.empty()) return {Status::skipped, s.unsupported};
     return {Status::passed, ""};
 }

@@ -3,6 +3,7 @@
 // (docs/SHIM-CONTRACT.md "What the runner checks").
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "cases.h"
@@ -16,6 +17,10 @@ std::string_view to_string(Status status);
 struct CaseResult {
     Status status = Status::passed;
     std::string reason;  // failure (step: where: what), skip reason, or the acceptable outcome
+    // What the implementation answered when that is the failure (a wrong
+    // or unexpected wire or value), for the reports' failing-case detail.
+    std::optional<std::string> actual_wire = std::nullopt;
+    std::optional<Json> actual_value = std::nullopt;
 };
 
 // run_case sends the case's requests. A case of a kind the endpoint did not

@@ -77,6 +77,11 @@ int main(int argc, char** argv) {
                                        "standard error)");
     app.add_option("--json", o.json, "write a JSON report here (docs/conform-report-v1.schema.json; '-': standard "
                                      "output, and the summary goes to standard error)");
+    app.add_option("--html", o.html, "write the HTML report into this folder (made if missing): index.html, "
+                                     "the matrices, and a page per implementation; the JSON report it is rendered "
+                                     "from goes to report.json there");
+    app.add_option("--html-from", o.html_from, "with --html: render the pages from these JSON reports (repeatable; "
+                                               "one column per implementation of each) instead of running");
     app.add_option("--only", o.only, "run only cases whose name matches this glob (repeatable), e.g. "
                                      "'golden/client/*' or 'random/*/QEMUD_SERVER_PKT_DUMP_XML/*'");
     app.add_option("--disabled", o.disabled, "JSON object: case-name glob -> reason; matching cases are skipped "
@@ -136,6 +141,20 @@ int main(int argc, char** argv) {
         std::cerr << "qemud-conform: --junit - and --json - both write to standard output; send one of them to a "
                      "file\n";
         return 2;
+    }
+    if (!o.html_from.empty()) {
+        // Rendering only: the options of a run mean nothing here.
+        if (!o.html) {
+            std::cerr << "qemud-conform: --html-from needs --html DIR (where the pages go)\n";
+            return 2;
+        }
+        for (const char* name : {"--shim", "--impl", "--connect", "--listen", "--json", "--junit", "--random"})
+            if (app.count(name) > 0) {
+                std::cerr << "qemud-conform: --html-from renders reports and makes no run; it cannot be combined "
+                             "with " << name << "\n";
+                return 2;
+            }
+        return qemud::conform::render_html(o);
     }
     o.vectors_given = vectors->count() > 0;
     o.framing = *qemud::framing_from_string(framing);

@@ -26,6 +26,8 @@ struct Options {
     bool timeout_given = false;
     std::optional<std::string> junit;
     std::optional<std::string> json;
+    std::optional<std::string> html;        // folder of the HTML report (html_report.h)
+    std::vector<std::string> html_from;     // render --html from these JSON reports; no run
     std::vector<std::string> only;
     std::optional<std::string> disabled;
     bool require_all = false;
@@ -48,5 +50,9 @@ struct Options {
 
 // run executes a parsed command line and returns the exit status (0, 1, 2).
 int run(const Options& options);
+
+// render_html writes --html DIR from the --html-from reports (no run):
+// 0, or 2 with the error on stderr.
+int render_html(const Options& options);
 
 }  // namespace qemud::conform

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <memory>
 
+#include "html_report.h"
 #include "interrupt.h"
 #include "io/output_file.h"
 #include "selection.h"
@@ -36,6 +37,8 @@ std::optional<std::string> checked_outputs(const Options& o) {
         if (auto error = check_report_path("--junit", *o.junit)) return error;
     if (o.json)
         if (auto error = check_report_path("--json", *o.json)) return error;
+    if (o.html)
+        if (auto error = prepare_html_dir(*o.html)) return error;
     if (o.transcript) {
         std::error_code ec;
         std::filesystem::create_directories(*o.transcript, ec);
@@ -56,6 +59,7 @@ int report_peer_run(const Options& o, PeerRun& run) {
     info.vectors_sha256 = run.vectors_sha256;
     if (o.junit) writers.push_back(make_junit_report(*o.junit, info));
     if (o.json) writers.push_back(make_json_report(*o.json, info));
+    if (o.html) writers.push_back(make_json_report(html_json_path(*o.html), info));  // the pages' source
     for (auto& w : writers) {
         if (auto error = w->open()) return cannot_run(*error);
         remove_on_second_signal(w->temporary());
@@ -133,6 +137,8 @@ int report_peer_run(const Options& o, PeerRun& run) {
     const Verdict verdict{exit_code, signal};
     for (auto& w : writers)
         if (auto error = w->finish(verdict)) return cannot_run(*error);
+    if (o.html)
+        if (auto error = write_html_report(*o.html, {html_json_path(*o.html)})) return cannot_run(*error);
     if (transcript_error) return cannot_run(*transcript_error);
     return exit_code;
 }

@@ -97,6 +97,23 @@ namespace {
 
 std::string dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
+// add_failure_detail: what a failing codec case expected and what the
+// implementation answered, with the vector's layout, so that a report
+// (the HTML one) can show the two wires word by word.
+void add_failure_detail(Json& j, const Case& c, const CaseResult& result) {
+    if (!c.comment.empty()) j["comment"] = c.comment;
+    if (c.has_wire) j["expectedWire"] = c.canonical_wire ? *c.canonical_wire : c.wire;
+    if (c.has_wire && c.canonical_wire) j["wire"] = c.wire;  // a decode-only vector: what the decoder was given
+    if (result.actual_wire) j["actualWire"] = *result.actual_wire;
+    if (c.value) j["expectedValue"] = *c.value;
+    if (result.actual_value) j["actualValue"] = *result.actual_value;
+    if (!c.layout.empty()) {
+        Json layout = Json::array();
+        for (const auto& span : c.layout) layout.push_back(Json::array({span.offset, span.length, span.path}));
+        j["layout"] = std::move(layout);
+    }
+}
+
 // JsonReport writes the document member by member: the runs and their
 // cases first, as they finish, then the verdict, known only at the end.
 class JsonReport : public ReportWriter {
@@ -142,7 +159,10 @@ public:
                                        {"status", std::string(to_string(result.status))},
                                        {"flags", c.flags}};
         if (!result.reason.empty()) j["reason"] = result.reason;
-        if (result.status == Status::failed) j["repro"] = repro;
+        if (result.status == Status::failed) {
+            j["repro"] = repro;
+            if (!c.conversation) add_failure_detail(j, c, result);
+        }
         out_.append(std::string(cases_++ ? ",\n   " : "\n   ") + dump(j));
     }
     void end_run(const RunReport& run) override {

@@ -12,6 +12,7 @@
 #include "interrupt.h"
 #include "options.h"
 #include "random_cases.h"
+#include "html_report.h"
 #include "report.h"
 #include "selection.h"
 #include "shim_endpoint.h"
@@ -53,6 +54,8 @@ int run(const Options& o) {
         if (auto error = check_report_path("--junit", *o.junit)) return cannot_run(*error);
     if (o.json)
         if (auto error = check_report_path("--json", *o.json)) return cannot_run(*error);
+    if (o.html)
+        if (auto error = prepare_html_dir(*o.html)) return cannot_run(*error);
     install_interrupt_handlers();
 
     // --- the cases: the golden vectors, then random case i for i < N,
@@ -122,6 +125,7 @@ int run(const Options& o) {
     info.vectors_sha256 = vectors_sha256;
     if (o.junit) writers.push_back(make_junit_report(*o.junit, info));
     if (o.json) writers.push_back(make_json_report(*o.json, info));
+    if (o.html) writers.push_back(make_json_report(html_json_path(*o.html), info));  // the pages' source
     for (auto& w : writers) {
         if (auto error = w->open()) return cannot_run(*error);
         remove_on_second_signal(w->temporary());
@@ -218,7 +222,15 @@ int run(const Options& o) {
     const Verdict verdict{exit_code, signal};
     for (auto& w : writers)
         if (auto error = w->finish(verdict)) return cannot_run(*error);
+    if (o.html)
+        if (auto error = write_html_report(*o.html, {html_json_path(*o.html)})) return cannot_run(*error);
     return exit_code;
+}
+
+int render_html(const Options& o) {
+    if (auto error = prepare_html_dir(*o.html)) return cannot_run(*error);
+    if (auto error = write_html_report(*o.html, o.html_from)) return cannot_run(*error);
+    return 0;
 }
 
 }  // namespace qemud::conform

@@ -36,6 +36,10 @@ def broken(fault, arm=None):
     return shlex.quote(sys.executable) + " " + shlex.quote(os.path.join(HERE, "broken_shim.py")) + " " + fault + (" " + arm if arm else "")
 
 
+def by_label_cases(reports, label):
+    return [c for name, doc in reports if name == label for r in doc["runs"] for c in r["cases"]]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runner", required=True)
@@ -123,6 +127,13 @@ def main():
             report_of("--listen", ["--listen", "unix:" + os.path.join(tmp, "c"), "--client-cmd", shlex.quote(args.cli),
                                    "--only", "call/*", "--timeout-ms", "1000"], 0)
 
+    # A failing shim's report carries each failure's detail: the wire it
+    # wrote or the value it decoded, beside the vector's.
+    failed = [c for c in by_label_cases(reports, "a failing shim") if c["status"] == "failed"]
+    if not failed or not all("expectedValue" in c and "layout" in c and ("actualValue" in c or "actualWire" in c)
+                             for c in failed):
+        failures.append("a failing shim: failed cases without their detail: %s" % failed[:1])
+
     # What the reports say about the vectors they ran.
     by_label = dict(reports)
     golden = by_label.get("in process, golden and random", {})
@@ -144,7 +155,12 @@ def main():
                                                                                                   reason="x")),
                             ("a client case under header", lambda d: next(
                                 c for c in d["runs"][0]["cases"] if c["kind"] == "client").update(messageType="header")),
-                            ("an unknown status", lambda d: d["runs"][0]["cases"][0].update(status="fine"))):
+                            ("an unknown status", lambda d: d["runs"][0]["cases"][0].update(status="fine")),
+                            ("a passed case with a failure's detail", lambda d: next(
+                                c for c in d["runs"][0]["cases"] if c["status"] == "passed").update(
+                                    expectedWire="00000001", layout=[[0, 4, "x"]])),
+                            ("a layout entry without its path", lambda d: d["runs"][0]["cases"][0].update(
+                                status="failed", reason="x", repro="x", layout=[[0, 4]]))):
             spoiled = json.loads(json.dumps(doc))
             spoil(spoiled)
             if validator.is_valid(spoiled):

@@ -650,7 +650,117 @@ def report_stdout(runner, tmp):
     return problems
 
 
+def html_files(folder):
+    return sorted(f for f in os.listdir(folder) if f.endswith(".html"))
+
+
+def read(path):
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+def html_report(runner, tmp):
+    """--html DIR: index.html's matrices count what report.json holds, a page per implementation, no script, no
+    address off the folder; --html-from renders several reports as one (a repeated name told apart, every name
+    escaped); its usage errors exit 2."""
+    from html_check import check_html
+    problems = []
+    out = os.path.join(tmp, "html")
+    proc = run([runner, "--vectors", MINI, "--any-protocol", "--random", "40", "-q", "--html", out])
+    if proc.returncode != 0:
+        return ["--html: exit status %d: %s" % (proc.returncode, proc.stderr[:300])]
+    if html_files(out) != ["impl-1.html", "impl-2.html", "impl-3.html", "index.html"]:
+        problems.append("--html wrote %s" % html_files(out))
+    # One implementation into the same folder: the pages of the other two go.
+    proc = run([runner, "--impl", "cxx", "--vectors", MINI, "--any-protocol", "-q", "--html", out])
+    if proc.returncode != 0 or html_files(out) != ["impl-1.html", "index.html"]:
+        problems.append("--html over a former report: exit status %d, pages %s" % (proc.returncode, html_files(out)))
+    proc = run([runner, "--vectors", MINI, "--any-protocol", "--random", "40", "-q", "--html", out])
+    doc = json.loads(read(os.path.join(out, "report.json")))
+    problems += ["--html: " + p for p in check_html(read(os.path.join(out, "index.html")), [doc])]
+    if 'id="g0"' not in read(os.path.join(out, "impl-1.html")):
+        problems.append("impl-1.html has no anchor for the first message type")
+    # A report of a hostile name with one failing case, rendered with the run's.
+    hostile = json.loads(json.dumps(doc))
+    hostile["runs"] = [hostile["runs"][0]]
+    hostile["runs"][0]["implementation"] = "<script>alert('x')</script>"
+    case = dict(hostile["runs"][0]["cases"][0], status="failed", reason="encode: <u>", repro="qemud-conform --only x",
+                comment="a & b", expectedWire="0000000100000002", actualWire="0000000100000003",
+                layout=[[0, 4, "first"], [4, 4, "second<i>"]])
+    hostile["runs"][0]["cases"][0] = case
+    # A runaway encoder's answer shows its first 64 words past the expected end; a decode-only vector that
+    # failed to decode shows the wire the decoder was given, not the canonical one.
+    hostile["runs"][0]["cases"][1] = dict(case, name="golden/client/runaway", actualWire="0000000100000002" + "00" * 1000)
+    hostile["runs"][0]["cases"][2] = dict(case, name="golden/client/decode_only", wire="aabbccdd", expectedWire="00000000",
+                                          layout=[[0, 4, "only"]])
+    del hostile["runs"][0]["cases"][2]["actualWire"]
+    hostile_path = os.path.join(tmp, "hostile.json")
+    with open(hostile_path, "w") as f:
+        json.dump(hostile, f)
+    both = os.path.join(tmp, "both")
+    proc = run([runner, "--html", both, "--html-from", os.path.join(out, "report.json"), "--html-from", hostile_path,
+                "--html-from", hostile_path])
+    if proc.returncode != 0:
+        return problems + ["--html-from: exit status %d: %s" % (proc.returncode, proc.stderr[:300])]
+    index = read(os.path.join(both, "index.html"))
+    problems += ["--html-from: " + p for p in check_html(index, [doc, hostile, hostile])]
+    page = read(os.path.join(both, "impl-4.html"))
+    for text in ("<script>", "<u>", "<i>"):
+        if text in index + page:
+            problems.append("--html-from: %r reached a page unescaped" % text)
+    for want in (r"&lt;script&gt;alert\(&#39;x&#39;\)&lt;/script&gt; \(2\)",):
+        if not re.search(want, index):
+            problems.append("--html-from: index.html lacks %r" % want)
+    for want in (r'<tr class="differs first"><td>0x0004</td><td>00000002</td><td>00000003</td><td>second&lt;i&gt;</td>',
+                 r"a &amp; b", r'<pre class="repro">qemud-conform --only x</pre>', r'<a href="#c1">',
+                 r'<tr class="differs first"><td>0x0008</td><td></td><td>00000000</td><td>\(past the expected end\)',
+                 r"<td>0x0108</td><td></td><td></td><td>\(744 more bytes not shown\)</td></tr>\n</table>",
+                 r"<th>wire decoded</th><th>field</th></tr>\n<tr><td>0x0000</td><td>aabbccdd</td><td>only</td>"):
+        if not re.search(want, page):
+            problems.append("--html-from: the hostile run's page lacks %r" % want)
+    # Usage errors.
+    proc = run([runner, "--html-from", hostile_path])
+    problems += one_line_status_2(proc, "--html-from without --html", r"--html-from needs --html")
+    proc = run([runner, "--html", both, "--html-from", os.path.join(tmp, "missing.json")])
+    problems += one_line_status_2(proc, "--html-from a missing file", r"missing\.json")
+    proc = run([runner, "--html", both, "--html-from", hostile_path, "--impl", "cxx"])
+    problems += one_line_status_2(proc, "--html-from with --impl", r"cannot be combined with --impl")
+    # A folder that cannot be made is known before the first case, and nothing is run.
+    blocker = os.path.join(tmp, "file")
+    open(blocker, "w").close()
+    proc = run([runner, "--impl", "cxx", "--vectors", MINI, "--any-protocol", "--html", os.path.join(blocker, "sub")])
+    problems += one_line_status_2(proc, "--html under a file", r"cannot run: --html: cannot make .*file/sub")
+    if "cases:" in proc.stdout:
+        problems.append("--html under a file: the run went ahead")
+    return problems
+
+
+def html_failure(runner, tmp):
+    """A failing case's detail: the wrong wire word by word under its field paths, the first differing word
+    marked; a wrong value beside the expected one; the rerun line."""
+    from html_check import check_html
+    problems = []
+    for fault, wants in (("wrong_wire", [r'<tr class="differs first"><td>0x000c</td><td>000000[0-9a-f]{2}</td>'
+                                         r'<td>[0-9a-f]{8}</td><td>data\.getVersionReply\.versionNum</td>',
+                                         r"<p>Expected value:</p>", r'<pre class="repro">[^<]*--only']),
+                         ("wrong_field", [r"<p>Actual value:</p><pre>\{", r"<th>wire decoded</th><th>field</th>"])):
+        out = os.path.join(tmp, fault)
+        proc = run([runner, "--shim", broken(fault), "-q", "--html", out] + FAST)
+        if proc.returncode != 1:
+            problems.append("%s: exit status %d: %s" % (fault, proc.returncode, proc.stderr[:300]))
+            continue
+        doc = json.loads(read(os.path.join(out, "report.json")))
+        problems += ["%s: %s" % (fault, p) for p in check_html(read(os.path.join(out, "index.html")), [doc])]
+        page = read(os.path.join(out, "impl-1.html"))
+        for want in wants:
+            if not re.search(want, page):
+                problems.append("%s: impl-1.html lacks %r" % (fault, want))
+    return problems
+
+
 CUSTOM = {
+    "html_report": html_report,
+    "html_failure": html_failure,
     "themed_arms": themed_arms,
     "junit_classnames": junit_classnames,
     "report_stdout": report_stdout,
