@@ -102,11 +102,15 @@ int run_connect(const Options& o) {
         // A server that died during a case fails that case, whatever the
         // case saw, and is started again for the next one. A dying server
         // gets a moment after a failed case, so its crash is reported
-        // against the case that caused it.
+        // against the case that caused it (an abort that dumps core takes
+        // a while). Only a server that no longer takes connections is
+        // waited for: one that still does is alive, and a buggy but live
+        // server failing every case must not cost seconds per case.
         run.after_case = [&](const std::string& name, CaseResult& result, peers::PeerResult& peer_result,
                              RunReport& report) -> std::optional<std::string> {
-            const auto grace = std::chrono::milliseconds(result.status == Status::failed ? 500 : 0);
-            auto ended = server->exit_status(grace);
+            auto ended = server->exit_status();
+            if (!ended && result.status == Status::failed && peers::probe_server(peer))
+                ended = server->exit_status(std::chrono::seconds(5));
             if (!ended) return std::nullopt;
             const std::string what = "the server " + *ended + " during this case";
             if (result.status == Status::failed) result.reason = what + "; " + result.reason;

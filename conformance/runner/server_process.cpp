@@ -5,6 +5,7 @@
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -43,11 +44,16 @@ ServerProcess::~ServerProcess() { stop(std::chrono::milliseconds(500)); }
 
 std::optional<std::string> ServerProcess::start() {
     // No standard input; its output and errors on one pipe, drained.
+    // What the shell starts and leaves behind becomes the runner's child
+    // when the shell exits, so stop() can wait for the server itself, not
+    // only its shell, and reap it.
+    ::prctl(PR_SET_CHILD_SUBREAPER, 1);
     support::Child child;
     if (auto error = support::spawn_shell(command_, {false, true, {}}, child)) return error;
     set_child_group(child.pid);  // a SIGINT to the runner ends the server too
     output_fd_ = child.stdout_fd;
     pid_ = child.pid;
+    group_ = child.pid;
     ++starts_;
 
     const auto deadline = Clock::now() + start_timeout_;
@@ -89,37 +95,67 @@ std::optional<std::string> ServerProcess::reap(bool wait) {
     while ((got = ::waitpid(pid_, &status, wait ? 0 : WNOHANG)) < 0 && errno == EINTR) {
     }
     if (got != pid_) return std::nullopt;
-    clear_child_group(pid_);
-    // The shell is gone; anything it left in its group goes with it.
-    ::kill(-pid_, SIGKILL);
     pid_ = -1;
     drain();
     return describe(status);
+}
+
+void ServerProcess::reap_group(bool wait) {
+    if (group_ <= 0) return;
+    // Members the shell left behind are the runner's children (it is their
+    // subreaper); the shell is a member too.
+    pid_t got;
+    while ((got = ::waitpid(-group_, nullptr, wait ? 0 : WNOHANG)) > 0 || (got < 0 && errno == EINTR))
+        if (got == pid_) pid_ = -1;
+}
+
+bool ServerProcess::group_gone() {
+    if (group_ <= 0) return true;
+    reap_group(false);
+    if (::kill(-group_, 0) == 0 || errno != ESRCH) return false;
+    clear_child_group(group_);
+    group_ = -1;
+    return true;
+}
+
+void ServerProcess::kill_group() {
+    if (group_ <= 0) return;
+    ::kill(-group_, SIGKILL);
+    reap_group(true);  // SIGKILL cannot be caught: the members end at once
+    clear_child_group(group_);
+    group_ = -1;
 }
 
 std::optional<std::string> ServerProcess::exit_status(std::chrono::milliseconds wait) {
     const auto deadline = Clock::now() + wait;
     while (true) {
         drain();
-        if (auto ended = reap(false)) return ended;
+        if (auto ended = reap(false)) {
+            // The server ended on its own: anything it left in its group
+            // goes with it.
+            kill_group();
+            return ended;
+        }
         if (pid_ <= 0 || Clock::now() >= deadline) return std::nullopt;
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
 }
 
 void ServerProcess::stop(std::chrono::milliseconds grace) {
-    if (pid_ > 0) {
-        ::kill(-pid_, SIGTERM);
+    if (group_ > 0) {
+        // SIGTERM to the whole group, then wait for every member, not only
+        // the shell: a shell that dies first must not take its server down
+        // with a SIGKILL before the server has cleaned up (a unix socket
+        // file is removed on SIGTERM, never on SIGKILL).
+        ::kill(-group_, SIGTERM);
         const auto deadline = Clock::now() + grace;
-        while (pid_ > 0 && Clock::now() < deadline) {
+        while (Clock::now() < deadline) {
             drain();
-            if (reap(false)) break;
+            if (group_gone()) break;
             std::this_thread::sleep_for(std::chrono::milliseconds(10));
         }
-        if (pid_ > 0) {
-            ::kill(-pid_, SIGKILL);
-            reap(true);
-        }
+        kill_group();
+        reap(true);
     }
     drain();
     if (output_fd_ >= 0) ::close(output_fd_);

@@ -8,7 +8,10 @@
 // last words). The runner starts it before the first case, asks after every
 // case whether it is still alive, restarts it when it is not (reporting the
 // crash against that case), and stops it at the end: SIGTERM to the group,
-// then SIGKILL after a grace period. Nothing here blocks without a deadline.
+// then SIGKILL to whatever of it is left after a grace period (the runner
+// is the subreaper of what the shell starts, so it can wait for the
+// server itself, not just the shell). Nothing here blocks without a
+// deadline.
 #pragma once
 
 #include <chrono>
@@ -49,12 +52,19 @@ public:
 
 private:
     void drain();
+    // reap waits for the shell alone (its status is the server's); reap_group
+    // reaps every member of its process group; group_gone says whether any
+    // is left; kill_group ends the rest.
     std::optional<std::string> reap(bool wait);
+    void reap_group(bool wait);
+    bool group_gone();
+    void kill_group();
 
     std::string command_;
     std::function<bool()> ready_;
     std::chrono::milliseconds start_timeout_;
-    pid_t pid_ = -1;
+    pid_t pid_ = -1;    // the shell
+    pid_t group_ = -1;  // its process group: the shell and what it started
     int output_fd_ = -1;
     std::string tail_;
     int starts_ = 0;
