@@ -9,6 +9,7 @@
 #include "codecs/registry.h"
 #include "framing/framing.h"
 #include "codecs/value_model.h"
+#include "draw_payload.h"
 #include "generators.h"
 #include "stream/stream_decoder.h"
 
@@ -55,11 +56,7 @@ std::string header_of(const Codec& impl, const ArmInfo& arm) {
 
 // draw_value draws a payload value of exactly `arm` and converts it to the
 // value model; the model value is what RapidCheck shows and shrinks.
-Json draw_value(const ArmInfo& arm) {
-    if (arm.direction == Direction::client)
-        return model_json::to_json(*gen_model::payload<model::qemud_packet_client>(arm.value));
-    return model_json::to_json(*gen_model::payload<model::qemud_packet_server>(arm.value));
-}
+Json draw_value(const ArmInfo& arm) { return draw_payload(arm.direction, arm.value); }
 
 Bytes must_encode(const Codec& codec, Kind kind, const Json& value, const std::string& context) {
     auto out = codec.encode(kind, value);
@@ -261,11 +258,10 @@ void framing(const Codec& impl, const ArmInfo& arm) {
     }
 }
 
-template <class Payload>
 void stream(Direction direction, const std::vector<const Codec*>& codecs) {
     using namespace rc;
     const auto count = *gen_model::detail::uniform_in_range<std::size_t>(0, 7);
-    const auto values = *gen::container<std::vector<Payload>>(count, gen_model::arbitrary<Payload>());
+    const std::vector<Json> values = draw_payloads(direction, count);
     const auto chunks = *gen::container<std::vector<std::size_t>>(gen::weightedOneOf<std::size_t>({
         {3, gen::inRange<std::size_t>(1, 9)},
         {2, gen_model::detail::uniform_in_range<std::size_t>(9, 300)},
@@ -283,7 +279,7 @@ void stream(Direction direction, const std::vector<const Codec*>& codecs) {
     std::vector<Bytes> messages;
     std::vector<std::size_t> offsets;
     for (const auto& v : values) {
-        jsons.push_back(model_json::to_json(v));
+        jsons.push_back(v);
         auto message = reference_codec().encode(kind, jsons.back(), framing);
         if (!message.ok()) fail("framing stream: the reference failed to encode: " + describe(message), jsons.back(), {});
         messages.push_back(std::move(message.value()));
@@ -376,8 +372,7 @@ std::function<void()> make_property(Property property, const Codec& impl, std::v
 }
 
 std::function<void()> make_stream_property(Direction direction, std::vector<const Codec*> codecs) {
-    if (direction == Direction::client) return [codecs] { stream<model::qemud_packet_client>(Direction::client, codecs); };
-    return [codecs] { stream<model::qemud_packet_server>(Direction::server, codecs); };
+    return [direction, codecs] { stream(direction, codecs); };
 }
 
 }  // namespace qemud::properties
