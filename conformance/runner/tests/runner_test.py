@@ -555,6 +555,29 @@ def memory_bounded(runner, tmp):
     return problems
 
 
+def html_memory_bounded(runner, tmp):
+    """--html renders its pages from the JSON report read case by case: twenty times the cases must not take much
+    more memory (reading the report whole took some 1.7 KB a case), and the page must still list every case."""
+    small, large = 2000, 40000
+    sizes = {}
+    for n in (small, large):
+        sizes[n] = peak_rss_kb([runner, "--impl", "cxx", "--no-golden", "--random", str(n), "-q",
+                                "--html", os.path.join(tmp, "html%d" % n)])
+        if sizes[n] is None:
+            return ["--random %d --html did not pass" % n]
+    print("peak RSS with --html: --random %d: %d KB, --random %d: %d KB" % (small, sizes[small], large, sizes[large]))
+    problems = []
+    if sizes[large] > sizes[small] * 3 // 2 + 8 * 1024:
+        problems.append("peak RSS with --html grows with --random: %d KB for %d cases, %d KB for %d"
+                        % (sizes[small], small, sizes[large], large))
+    with open(os.path.join(tmp, "html%d" % large, "impl-1.html"), encoding="utf-8") as f:
+        rows = re.findall(r'<tr><td class="name">([^<]*)</td>', f.read())
+    names = [c["name"] for c in random_report_cases(os.path.join(tmp, "html%d" % large, "report.json"))]
+    if sorted(rows) != sorted(names) or len(names) != large:
+        problems.append("impl-1.html lists %d cases, report.json %d, --random %d" % (len(rows), len(names), large))
+    return problems
+
+
 def seed_reproducible(runner, tmp):
     """One seed, one set of cases: two runs report the same cases alike; another seed spoils other values."""
     reports = {}
@@ -812,6 +835,7 @@ CUSTOM = {
     "report_stdout": report_stdout,
     "memory_bounded": memory_bounded,
     "seed_reproducible": seed_reproducible,
+    "html_memory_bounded": html_memory_bounded,
     "reports_unwritable": reports_unwritable,
     "report_path_first": report_path_first,
     "bad_numbers": bad_numbers,
