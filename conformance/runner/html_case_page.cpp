@@ -2,12 +2,15 @@
 // html_case_page.cpp: one implementation's page of the HTML report: its
 // failing cases in detail (both wires word by word under the golden
 // layout, both values, the rerun line), then every case by message type
-// and by the acceptable vectors' flags.
+// and by the acceptable vectors' flags. Written as the run's cases are
+// read again from its report, so that no page holds them all.
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
 
 #include "html_model.h"
+#include "html_reader.h"
+#include "html_spool.h"
 
 namespace qemud::conform::html {
 
@@ -100,61 +103,84 @@ std::string render_failure(const Json& c, std::size_t id) {
 
 }  // namespace
 
-std::string render_implementation(const Model& m, const Impl& impl) {
-    std::string out = page_head(impl.name + (impl.version.empty() ? "" : " " + impl.version));
+std::optional<std::string> write_implementation(const Model& m, const Impl& impl, io::OutputFile& out) {
     const Counts& t = impl.all;
-    out += "<p><a href=\"index.html\">All implementations</a>. From <code>" + escape(impl.source) + "</code>: " +
-           std::to_string(t.total()) + " cases, " + std::to_string(t.passed) + " passed, " + std::to_string(t.failed) +
-           " failed, " + std::to_string(t.skipped) + " skipped, " + std::to_string(t.accepted) + " accepted, " +
-           std::to_string(t.rejected) + " rejected.</p>\n";
-    if (const auto notes = impl.run->find("notes"); notes != impl.run->end() && notes->is_array())
-        for (const auto& n : *notes)
-            if (n.is_string()) out += "<p>Note: " + escape(n.get<std::string>()) + "</p>\n";
+    out.append(page_head(impl.name + (impl.version.empty() ? "" : " " + impl.version)));
+    out.append("<p><a href=\"index.html\">All implementations</a>. From <code>" + escape(impl.source) + "</code>: " +
+               std::to_string(t.total()) + " cases, " + std::to_string(t.passed) + " passed, " +
+               std::to_string(t.failed) + " failed, " + std::to_string(t.skipped) + " skipped, " +
+               std::to_string(t.accepted) + " accepted, " + std::to_string(t.rejected) + " rejected.</p>\n");
+    for (const auto& note : impl.notes) out.append("<p>Note: " + escape(note) + "</p>\n");
 
-    const Json empty = Json::array();
-    const auto found = impl.run->find("cases");
-    const Json& cases = found != impl.run->end() && found->is_array() ? *found : empty;
-
-    // Failures first, each with its detail; the tables below link to them.
-    std::map<std::size_t, std::size_t> failure_of;  // case index -> its detail's id
-    std::string failures;
-    for (std::size_t k = 0; k < cases.size(); ++k)
-        if (str(cases[k], "status") == "failed") {
-            failure_of[k] = failure_of.size() + 1;
-            failures += render_failure(cases[k], failure_of[k]);
-        }
-    if (!failures.empty()) out += "<h2 id=\"failures\">Failures</h2>\n" + failures;
-
-    const auto row = [&](std::size_t k) {
-        const Json& c = cases[k];
+    // One reading of the run's cases: failures go to the page at once,
+    // first, each with its detail (the counts say whether there are any);
+    // each case's row goes to its message type's table and, for an
+    // acceptable vector, to its flags' table, written after.
+    if (t.failed) out.append("<h2 id=\"failures\">Failures</h2>\n");
+    std::map<std::string, std::size_t> group_index, flags_index;
+    for (std::size_t g = 0; g < m.groups.size(); ++g) group_index[m.groups[g]] = g;
+    for (std::size_t f = 0; f < m.flag_sets.size(); ++f) flags_index[m.flag_sets[f]] = f;
+    Spools groups, flag_tables;
+    std::size_t failures = 0;
+    bool changed = false;  // a case of a row the counts never saw
+    ReportVisitor visitor;
+    visitor.on_case = [&](std::size_t run, const Json& c) {
+        if (run != impl.run) return true;
         const std::string status = str(c, "status");
+        std::string name = escape(str(c, "name"));
+        if (status == "failed") {
+            const std::size_t id = ++failures;  // the tables below link to it
+            out.append(render_failure(c, id));
+            name = "<a href=\"#c" + std::to_string(id) + "\">" + name + "</a>";
+        }
         const char* cls = status == "failed" ? "fail" : status == "skipped" ? "skip" : status == "accepted" ? "acc"
                                                       : status == "rejected"                                ? "rej"
                                                                                                             : "pass";
-        std::string name = escape(str(c, "name"));
-        if (const auto it = failure_of.find(k); it != failure_of.end())
-            name = "<a href=\"#c" + std::to_string(it->second) + "\">" + name + "</a>";
-        return "<tr><td class=\"name\">" + name + "</td><td>" + escape(str(c, "expected")) + "</td><td class=\"" +
-               cls + "\">" + escape(status) + "</td><td>" + escape(str(c, "reason")) + "</td></tr>\n";
+        const std::string row = "<tr><td class=\"name\">" + name + "</td><td>" + escape(str(c, "expected")) +
+                                "</td><td class=\"" + cls + "\">" + escape(status) + "</td><td>" +
+                                escape(str(c, "reason")) + "</td></tr>\n";
+        const auto group = group_index.find(group_of(c));
+        if (group == group_index.end()) {
+            changed = true;
+            return false;
+        }
+        groups.add(group->second, row);
+        if (status == "accepted" || status == "rejected") {
+            const auto flags = flags_index.find(flags_of(c));
+            if (flags == flags_index.end()) {
+                changed = true;
+                return false;
+            }
+            flag_tables.add(flags->second, row);
+        }
+        return true;
     };
-    const char* head = "<table class=\"cases\"><tr><th>case</th><th>expected</th><th>status</th><th>reason</th></tr>\n";
+    visitor.on_run = [&](std::size_t run, const Json&) { return run < impl.run; };  // past its run: done
+    Json head;
+    if (auto error = visit_report(impl.source, visitor, head)) return error;
+    // The report changed since the counts were made: the page would not
+    // match the index.
+    if (changed || failures != static_cast<std::size_t>(t.failed)) return impl.source + ": changed while it was read";
+
+    const char* table_head =
+        "<table class=\"cases\"><tr><th>case</th><th>expected</th><th>status</th><th>reason</th></tr>\n";
     for (std::size_t g = 0; g < m.groups.size(); ++g) {
         if (!impl.by_group.count(m.groups[g])) continue;
-        out += "<h2 id=\"g" + std::to_string(g) + "\">" + escape(m.groups[g]) + "</h2>\n" + head;
-        for (std::size_t k = 0; k < cases.size(); ++k)
-            if (group_of(cases[k]) == m.groups[g]) out += row(k);
-        out += "</table>\n";
+        out.append("<h2 id=\"g" + std::to_string(g) + "\">" + escape(m.groups[g]) + "</h2>\n" + table_head);
+        groups.copy_to(g, out);
+        out.append("</table>\n");
     }
     for (std::size_t f = 0; f < m.flag_sets.size(); ++f) {
         if (!impl.by_flags.count(m.flag_sets[f])) continue;
-        out += "<h2 id=\"f" + std::to_string(f) + "\">Acceptable vectors: " + escape(m.flag_sets[f]) + "</h2>\n" + head;
-        for (std::size_t k = 0; k < cases.size(); ++k) {
-            const std::string status = str(cases[k], "status");
-            if ((status == "accepted" || status == "rejected") && flags_of(cases[k]) == m.flag_sets[f]) out += row(k);
-        }
-        out += "</table>\n";
+        out.append("<h2 id=\"f" + std::to_string(f) + "\">Acceptable vectors: " + escape(m.flag_sets[f]) +
+                   "</h2>\n" + table_head);
+        flag_tables.copy_to(f, out);
+        out.append("</table>\n");
     }
-    return out + "</body></html>\n";
+    out.append("</body></html>\n");
+    for (const Spools* spools : {&groups, &flag_tables})
+        if (spools->error()) return out.path() + ": " + *spools->error();
+    return std::nullopt;
 }
 
 }  // namespace qemud::conform::html

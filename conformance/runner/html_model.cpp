@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "html_reader.h"
+
 namespace qemud::conform::html {
 
 namespace {
@@ -73,39 +75,49 @@ std::string flags_of(const Json& c) {
     return out.empty() ? "(no flags)" : out;
 }
 
-Model build_model(const std::vector<Json>& reports, const std::vector<std::string>& sources) {
+std::variant<Model, std::string> build_model(const std::vector<std::string>& sources) {
     Model m;
     m.sources = sources;
     std::map<std::string, int> seen;
-    for (std::size_t r = 0; r < reports.size(); ++r) {
-        const auto runs = reports[r].find("runs");
-        if (runs == reports[r].end() || !runs->is_array()) continue;
-        for (const auto& run : *runs) {
-            Impl impl;
-            impl.name = str(run, "implementation");
+    for (const auto& source : sources) {
+        // A run's name comes before its cases, but is handed over with the
+        // run's other members once its cases have been counted.
+        Impl impl;
+        ReportVisitor visitor;
+        visitor.on_case = [&](std::size_t, const Json& c) {
+            const std::string status = str(c, "status");
+            impl.all.add(status);
+            const std::string group = group_of(c);
+            index_of(m.groups, group);
+            impl.by_group[group].add(status);
+            if (status == "accepted" || status == "rejected") {
+                const std::string flags = flags_of(c);
+                index_of(m.flag_sets, flags);
+                impl.by_flags[flags].add(status);
+            }
+            return true;
+        };
+        visitor.on_run = [&](std::size_t run, const Json& members) {
+            impl.name = str(members, "implementation");
             // Two runs of one name (two reports of the same codec) stay two
             // columns, told apart.
             if (const int n = ++seen[impl.name]; n > 1) impl.name += " (" + std::to_string(n) + ")";
-            impl.version = str(run, "version");
-            impl.source = sources[r];
+            impl.version = str(members, "version");
+            impl.source = source;
+            impl.run = run;
             impl.page = "impl-" + std::to_string(m.impls.size() + 1) + ".html";
-            impl.run = &run;
-            impl.interrupted = run.value("interrupted", false);
-            if (const auto cases = run.find("cases"); cases != run.end() && cases->is_array())
-                for (const auto& c : *cases) {
-                    const std::string status = str(c, "status");
-                    impl.all.add(status);
-                    const std::string group = group_of(c);
-                    index_of(m.groups, group);
-                    impl.by_group[group].add(status);
-                    if (status == "accepted" || status == "rejected") {
-                        const std::string flags = flags_of(c);
-                        index_of(m.flag_sets, flags);
-                        impl.by_flags[flags].add(status);
-                    }
-                }
+            if (const auto notes = members.find("notes"); notes != members.end() && notes->is_array())
+                for (const auto& n : *notes)
+                    if (n.is_string()) impl.notes.push_back(n.get<std::string>());
+            impl.interrupted = members.value("interrupted", false);
             m.impls.push_back(std::move(impl));
-        }
+            impl = Impl{};
+            return true;
+        };
+        Json head;
+        if (auto error = visit_report(source, visitor, head)) return *error;
+        if (!head.is_object() || str(head, "tool") != "qemud-conform" || !head.contains("runs"))
+            return source + ": not a qemud-conform JSON report";
     }
     return m;
 }

@@ -5,10 +5,14 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "io/output_file.h"
 
 namespace qemud::conform::html {
 
@@ -27,10 +31,12 @@ struct Counts {
     int total() const { return ok() + failed + skipped; }
 };
 
-// Impl is one run of one report: one implementation's column.
+// Impl is one run of one report: one implementation's column. Its cases
+// stay in the report (source, run number `run`): its page reads them again.
 struct Impl {
     std::string name, version, source, page;
-    const Json* run = nullptr;
+    std::size_t run = 0;
+    std::vector<std::string> notes;
     Counts all;
     std::map<std::string, Counts> by_group;  // message type (or a peer run's case family)
     std::map<std::string, Counts> by_flags;  // acceptable vectors only
@@ -55,13 +61,17 @@ std::string pretty(const Json& j);
 std::string group_of(const Json& c);
 // flags_of: a case's policy flags as one row name, "(no flags)" for none.
 std::string flags_of(const Json& c);
-Model build_model(const std::vector<Json>& reports, const std::vector<std::string>& sources);
+// build_model reads each JSON report case by case (html_reader.h) and
+// counts; a file that is not a qemud-conform report is an error naming it.
+std::variant<Model, std::string> build_model(const std::vector<std::string>& sources);
 // page_head: the document's start, with its inline style and title.
 std::string page_head(const std::string& title);
 
-// render_index is DIR/index.html; render_implementation one
-// implementation's page (html_case_page.cpp).
+// render_index is DIR/index.html; write_implementation writes one
+// implementation's page to out as it reads the cases again from the
+// report (html_case_page.cpp), and returns the error, or nullopt (a
+// failed append is out's to report at commit).
 std::string render_index(const Model& m);
-std::string render_implementation(const Model& m, const Impl& impl);
+std::optional<std::string> write_implementation(const Model& m, const Impl& impl, io::OutputFile& out);
 
 }  // namespace qemud::conform::html

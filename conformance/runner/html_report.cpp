@@ -7,7 +7,6 @@
 #include <variant>
 
 #include "html_model.h"
-#include "io/json_input.h"
 #include "io/output_file.h"
 #include "version/version.h"
 
@@ -132,23 +131,22 @@ std::optional<std::string> prepare_html_dir(const std::string& dir) {
 }
 
 std::optional<std::string> write_html_report(const std::string& dir, const std::vector<std::string>& json_reports) {
-    std::vector<html::Json> reports;
-    for (const auto& path : json_reports) {
-        auto loaded = io::read_json(path);
-        if (auto* error = std::get_if<std::string>(&loaded)) return "--html: " + *error;
-        auto& doc = std::get<html::Json>(loaded);
-        if (!doc.is_object() || doc.value("tool", "") != "qemud-conform" || !doc.contains("runs"))
-            return "--html: " + path + ": not a qemud-conform JSON report";
-        reports.push_back(std::move(doc));
-    }
     using namespace html;
-    const Model m = build_model(reports, json_reports);
+    // The reports are read case by case, once for the counts and once
+    // more for each implementation's page: memory does not grow with the
+    // number of cases (html_reader.h).
+    auto built = build_model(json_reports);
+    if (auto* error = std::get_if<std::string>(&built)) return "--html: " + *error;
+    const Model& m = std::get<Model>(built);
     const std::filesystem::path base(dir);
     // Each page is whole or not at all; index.html goes last, so that it
     // never links to a page that was not written.
-    for (const auto& impl : m.impls)
-        if (auto error = io::write_file((base / impl.page).string(), render_implementation(m, impl)))
-            return "--html: cannot write " + *error;
+    for (const auto& impl : m.impls) {
+        io::OutputFile page((base / impl.page).string());
+        if (auto error = page.open()) return "--html: cannot write " + *error;
+        if (auto error = write_implementation(m, impl, page)) return "--html: cannot write " + *error;
+        if (auto error = page.commit()) return "--html: cannot write " + *error;
+    }
     if (auto error = io::write_file((base / "index.html").string(), render_index(m)))
         return "--html: cannot write " + *error;
     // Pages of a former report of more implementations would linger,

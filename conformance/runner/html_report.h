@@ -31,9 +31,10 @@ std::string html_json_path(const std::string& dir);
 // a run, so a typo costs nothing.
 std::optional<std::string> prepare_html_dir(const std::string& dir);
 
-// write_html_report reads the JSON reports and writes DIR's pages, each
-// through io::OutputFile (whole or not at all). Returns the error, naming
-// the file, or nullopt.
+// write_html_report reads the JSON reports case by case (memory does not
+// grow with their size) and writes DIR's pages, each through
+// io::OutputFile (whole or not at all). Returns the error, naming the
+// file, or nullopt.
 std::optional<std::string> write_html_report(const std::string& dir, const std::vector<std::string>& json_reports);
 
 }  // namespace qemud::conform
