@@ -159,10 +159,10 @@ constexpr bool fast_ok(std::uint32_t x) {
 // scalar loop. The result is accumulated, never branched on.
 inline constexpr std::size_t portable_block = 16;
 
-// odd_byte is the byte at at + 1, read through a 16-bit load: narrowing
-// 16-bit lanes to bytes is one mask and one pack on SSE2 (and on NEON),
-// where narrowing 32-bit lanes straight to bytes is a long shuffle
-// sequence (SSE2 has no unsigned 32 -> 16 pack).
+// odd_byte is the byte at at + 1, read through a 16-bit load: GCC narrows
+// 16-bit lanes to bytes with one mask and one pack on SSE2, where it
+// narrows 32-bit lanes with a long shuffle sequence (SSE2 has no
+// unsigned 32 -> 16 pack).
 inline std::uint8_t odd_byte(const std::uint8_t* at) {
     std::uint16_t h;
     std::memcpy(&h, at, sizeof h);
