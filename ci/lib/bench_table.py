@@ -25,6 +25,7 @@ on success, 1 when a results file or a marker is missing.
 """
 import json
 import os
+import statistics
 import sys
 import tempfile
 
@@ -48,12 +49,21 @@ def load(path):
 
 
 def medians(data):
-    """run_name -> median CPU time in ns; repetitions seen."""
-    m, reps = {}, set()
+    """run_name -> median CPU time in ns; repetitions seen. Google Benchmark
+    writes a median aggregate only for more than one repetition: with one
+    (BENCH_REPETITIONS=1) the single iteration run stands for it."""
+    m, runs, reps = {}, {}, set()
     for b in data["benchmarks"]:
+        ns = b["cpu_time"] * TO_NS[b.get("time_unit", "ns")]
         if b.get("aggregate_name") == "median":
-            m[b["run_name"]] = b["cpu_time"] * TO_NS[b.get("time_unit", "ns")]
+            m[b["run_name"]] = ns
             reps.add(b.get("repetitions"))
+        elif b.get("run_type", "iteration") == "iteration":
+            runs.setdefault(b["run_name"], []).append(ns)
+    for name, times in runs.items():
+        if name not in m:
+            m[name] = statistics.median(times)
+            reps.add(len(times))
     return m, reps
 
 
@@ -62,7 +72,7 @@ def payload_bytes(data):
     out = {}
     for b in data["benchmarks"]:
         name = b["run_name"]
-        if b.get("aggregate_name") == "median" and name.startswith("memcpy/") and b.get("items_per_second"):
+        if name.startswith("memcpy/") and b.get("items_per_second") and b.get("aggregate_name") in (None, "median"):
             out[name.split("/", 1)[1]] = round(b["bytes_per_second"] / b["items_per_second"])
     return out
 

@@ -133,6 +133,17 @@ def main():
         with open(bare) as f:
             check(run.returncode == 1 and f.read() == "no markers\n", "refuses a document without markers")
 
+        # One repetition: no median aggregate, the iteration run stands for it.
+        with open(os.path.join(tmp, "stream.json")) as f:
+            one = json.load(f)
+        for b in one["benchmarks"]:
+            del b["aggregate_name"]
+            b["run_type"] = "iteration"
+        with open(os.path.join(tmp, "stream.json"), "w") as f:
+            json.dump(one, f)
+        run = subprocess.run([sys.executable, TOOL, tmp], capture_output=True, text=True)
+        check("| server, 4 KiB chunks | 1.30x |" in run.stdout.splitlines(), "one repetition: the run itself")
+
         os.remove(os.path.join(tmp, "codec.json"))
         run = subprocess.run([sys.executable, TOOL, tmp], capture_output=True, text=True)
         check(run.returncode == 1 and "codec.json" in run.stderr, "names a missing results file")
