@@ -20,8 +20,10 @@
 #include <memory>
 #include <string>
 
+#include "build_context.h"
 #include "bench_payloads.h"
 #include "codecs/cxx/cxx_codec.h"
+#include "runtime/reader.h"  // simd_level
 #include "codecs/registry.h"
 // Last: rpcgen's header #defines the protocol's constants.
 #include <rpc/rpc.h>
@@ -182,6 +184,10 @@ void register_memcpy(const Payload& p) {
 int main(int argc, char** argv) {
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+    bench::add_build_context();
+    // The element kernel level the cxx codec picked (QEMUD_CXX_SIMD can
+    // lower it): the per-level table says which run measured which.
+    benchmark::AddCustomContext("qemud_cxx_simd", std::string(qemud::wire::to_string(qemud::wire::simd_level())));
     // Registered benchmarks keep references into this vector: it lives
     // until main returns.
     static const std::vector<Payload> payloads = bench::representative_payloads();

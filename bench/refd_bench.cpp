@@ -25,6 +25,7 @@
 #include <vector>
 #include <unistd.h>
 
+#include "build_context.h"
 #include "bench_servers.h"
 #include "codecs/cxx/cxx_codec.h"
 #include "framing/framing.h"
@@ -154,6 +155,7 @@ void round_trips(benchmark::State& state, const std::string& path, const Call& c
 int main(int argc, char** argv) {
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+    bench::add_build_context();
 
     const auto refd = std::make_unique<bench::RefdServer>();
     fill_model(refd->socket_path());

@@ -17,8 +17,10 @@
 #include <memory>
 #include <string>
 
+#include "build_context.h"
 #include "bench_payloads.h"
 #include "codecs/cxx/cxx_codec.h"
+#include "runtime/reader.h"  // simd_level
 #include "stream/stream_decoder.h"
 
 namespace {
@@ -96,6 +98,10 @@ void register_direction(const bench::MixedStream& s) {
 int main(int argc, char** argv) {
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+    bench::add_build_context();
+    // The element kernel level the cxx codec picked (QEMUD_CXX_SIMD can
+    // lower it): the per-level table says which run measured which.
+    benchmark::AddCustomContext("qemud_cxx_simd", std::string(qemud::wire::to_string(qemud::wire::simd_level())));
     static const bench::MixedStream client = bench::make_mixed_stream(Direction::client, stream_messages, stream_seed);
     static const bench::MixedStream server = bench::make_mixed_stream(Direction::server, stream_messages, stream_seed);
     benchmark::AddCustomContext("stream_messages", std::to_string(stream_messages));

@@ -2,15 +2,27 @@
 # SPDX-License-Identifier: Apache-2.0
 # bench.sh: the benchmarks of docs/PERFORMANCE.md, in one run.
 #
-#   ci/bench.sh              # Release build in build-bench/, then measure
+#   ci/bench.sh                # build in build-bench/, then measure
+#   ci/bench.sh --update-docs  # steps 1-4 only, then rewrite the tables of
+#                              # docs/PERFORMANCE.md from this run's results
 #
-# 1. configures and builds a Release tree in build-bench/ (its own, so it
-#    never disturbs build/), the bench programs and bench/simd_check;
+# What is measured is the DEFAULT build: CMake RelWithDebInfo (-O2 -g
+# -DNDEBUG, what ci/build.sh and the gcc preset build), because that is
+# the speed a user of the README's commands gets. BENCH_BUILD_TYPE=Release
+# measures the -O3 build instead; the programs record their build type and
+# flags (bench/build_context.h) and this script warns when they are not the
+# documented ones (--update-docs then refuses to write).
+#
+# 1. configures and builds a BENCH_BUILD_TYPE tree in build-bench/ (its
+#    own, so it never disturbs build/), the bench programs and
+#    bench/simd_check;
 # 2. runs simd_check (every char-element kernel the CPU has against
 #    policy.h; no timing);
 # 3. runs bench/qemud_codec_bench and bench/qemud_stream_bench with pinned
-#    repetitions and prints ONE table of ratios of medians measured side by
-#    side in this run (CPU time: the machine may be shared);
+#    repetitions and prints the tables of ratios of medians measured side
+#    by side in this run (CPU time: the machine may be shared), made by
+#    ci/lib/bench_table.py from the JSON results (also saved: lscpu.txt,
+#    load.txt);
 # 4. measures cxx on the 20016-byte payload once per kernel level
 #    (QEMUD_CXX_SIMD=avx512|avx2|sse2|portable);
 # 4b. runs bench/qemud_refd_bench (calls/s through qemud-refd's loop over a
@@ -26,23 +38,59 @@
 #    same corpus/<target>/ with the target's max_len, one after the other,
 #    and prints differential / baseline exec/s per target.
 #
-#   ci/bench.sh --fuzz-only  # step 6 alone
-#   ci/bench.sh --refd-only  # step 4b alone (Release build of that program only)
+#   ci/bench.sh --fuzz-only    # step 6 alone
+#   ci/bench.sh --refd-only    # step 4b alone (that program only)
+#
+# --update-docs writes between the bench-table markers of
+# docs/PERFORMANCE.md (atomically: a temporary file, then a rename); the
+# refd and fuzz tables there have their own methods and are not rewritten.
 #
 # Environment: BENCH_REPETITIONS (default 5), BENCH_MIN_TIME seconds per
 # repetition (default 0.2), FUZZ_SECONDS (default 30), BENCH_OUT (default
-# build-bench/bench-results). Never part of ctest: nothing here asserts a
-# time.
+# build-bench/bench-results), BENCH_BUILD_TYPE (default RelWithDebInfo),
+# BENCH_BUILD_DIR (default build-bench; an existing tree of the same build
+# type, such as build/, saves a build). Never part of ctest: nothing here
+# asserts a time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source ci/lib/cli.sh
-[ $# -le 1 ] || ci_usage_error "takes at most one of --fuzz-only, --refd-only"
-case "${1-}" in "" | --fuzz-only | --refd-only) ;; *) ci_usage_error "unknown argument '$1'" ;; esac
+[ $# -le 1 ] || ci_usage_error "takes at most one of --fuzz-only, --refd-only, --update-docs"
+case "${1-}" in "" | --fuzz-only | --refd-only | --update-docs) ;; *) ci_usage_error "unknown argument '$1'" ;; esac
 
 reps="${BENCH_REPETITIONS:-5}"
 min_time="${BENCH_MIN_TIME:-0.2}"
 fuzz_seconds="${FUZZ_SECONDS:-30}"
-out="${BENCH_OUT:-build-bench/bench-results}"
+build_type="${BENCH_BUILD_TYPE:-RelWithDebInfo}"
+bdir="${BENCH_BUILD_DIR:-build-bench}"
+out="${BENCH_OUT:-$bdir/bench-results}"
+
+# The build the figures of docs/PERFORMANCE.md are documented for: the
+# default one (ci/build.sh), compiled by GCC.
+documented_type="RelWithDebInfo"
+documented_flags="-O2 -g -DNDEBUG"
+documented_compiler="GNU"
+
+# configure_bench: the bench tree, at the build type asked for.
+configure_bench() {
+    cmake -S . -B "$bdir" -G Ninja -DCMAKE_BUILD_TYPE="$build_type" -DQEMUD_BUILD_BENCH=ON >/dev/null
+}
+
+# check_build <json>: warns (stderr) when the results were not measured
+# with the documented build type, flags and compiler; returns 1 then.
+check_build() {
+    python3 - "$1" "$documented_type" "$documented_flags" "$documented_compiler" <<'PY'
+import json, sys
+path, want_type, want_flags, want_compiler = sys.argv[1:]
+with open(path) as f:
+    ctx = json.load(f)["context"]
+got = (ctx.get("qemud_build_type", "?"), ctx.get("qemud_cxx_flags", "?"), ctx.get("qemud_cxx_compiler", "?"))
+if got[0] != want_type or got[1] != want_flags or not got[2].startswith(want_compiler + " "):
+    sys.stderr.write("WARNING: measured build %s / '%s' / %s is not the documented one (%s / '%s' / %s):\n"
+                     "WARNING: these figures are not what the default build gives.\n"
+                     % (got + (want_type, want_flags, want_compiler)))
+    sys.exit(1)
+PY
+}
 
 # fuzz_vs_baseline: step 6 (docs/PERFORMANCE.md, "Fuzz targets:
 # differential vs libtirpc-only").
@@ -99,7 +147,7 @@ machine() {
 # both sides of each ratio instead of over one benchmark's repetitions.
 refd_vs_raw() {
     echo "== qemud-refd over a unix socket vs a raw ping-pong (${reps} repetitions, interleaved, medians of real time)"
-    run build-bench/bench/qemud_refd_bench "$out/refd.json" --benchmark_enable_random_interleaving=true
+    run "$bdir/bench/qemud_refd_bench" "$out/refd.json" --benchmark_enable_random_interleaving=true
     python3 - "$out/refd.json" <<'PY'
 import json, sys
 with open(sys.argv[1]) as f:
@@ -123,92 +171,53 @@ if [ "${1:-}" = "--fuzz-only" ]; then
 fi
 
 if [ "${1:-}" = "--refd-only" ]; then
-    cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DQEMUD_BUILD_BENCH=ON >/dev/null
-    cmake --build build-bench --parallel "$(nproc)" --target qemud_refd_bench
+    configure_bench
+    cmake --build "$bdir" --parallel "$(nproc)" --target qemud_refd_bench
     mkdir -p "$out"
     machine
     refd_vs_raw
+    check_build "$out/refd.json" || true
     echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
     exit 0
 fi
 
-cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DQEMUD_BUILD_BENCH=ON >/dev/null
-cmake --build build-bench --parallel "$(nproc)" --target qemud_codec_bench qemud_stream_bench qemud_simd_check \
+configure_bench
+cmake --build "$bdir" --parallel "$(nproc)" --target qemud_codec_bench qemud_stream_bench qemud_simd_check \
     qemud_refd_bench
 mkdir -p "$out"
+rm -f "$out"/level-*.json  # a level of an earlier run must not reach this run's table
 
 machine
+lscpu >"$out/lscpu.txt" 2>/dev/null || true
+cut -d' ' -f1-3 /proc/loadavg >"$out/load.txt"
 
 echo "== simd_check"
-build-bench/bench/qemud_simd_check
+"$bdir/bench/qemud_simd_check"
 
 echo "== codec_bench and stream_bench (${reps} repetitions, medians)"
-run build-bench/bench/qemud_codec_bench "$out/codec.json"
-run build-bench/bench/qemud_stream_bench "$out/stream.json"
+run "$bdir/bench/qemud_codec_bench" "$out/codec.json"
+run "$bdir/bench/qemud_stream_bench" "$out/stream.json"
 
 echo "== cxx per kernel level (QEMUD_CXX_SIMD)"
 for level in avx512 avx2 sse2 portable; do
-    QEMUD_CXX_SIMD="$level" run build-bench/bench/qemud_codec_bench "$out/level-$level.json" \
+    QEMUD_CXX_SIMD="$level" run "$bdir/bench/qemud_codec_bench" "$out/level-$level.json" \
         --benchmark_filter='(cxx|rpcgen)/QEMUD_SERVER_PKT_LIST_DEFINED_DOMAINS|memcpy/QEMUD_SERVER_PKT_LIST_DEFINED_DOMAINS'
 done
+cut -d' ' -f1-3 /proc/loadavg >>"$out/load.txt"
 
-python3 - "$out" <<'PY'
-import json, sys, os
-out = sys.argv[1]
+echo
+python3 ci/lib/bench_table.py "$out"
+documented=1
+check_build "$out/codec.json" || documented=0
 
-def medians(path):
-    with open(path) as f:
-        data = json.load(f)
-    m = {}
-    for b in data["benchmarks"]:
-        if b.get("aggregate_name") == "median":
-            m[b["run_name"]] = b["cpu_time"]  # ns (time_unit ns by default)
-    return m
-
-codec = medians(os.path.join(out, "codec.json"))
-stream = medians(os.path.join(out, "stream.json"))
-arms = []
-for name in codec:
-    if name.startswith("memcpy/"):
-        arms.append(name.split("/", 1)[1])
-
-def ratio(a, b):
-    return f"{a / b:8.2f}x" if a and b else "     n/a"
-
-print()
-print("Ratios of median CPU times from this one run. 'x rpcgen' = rpcgen time / impl time")
-print("(higher is faster); 'x memcpy' = memcpy time / cxx time (1.0 = memcpy speed).")
-print()
-hdr = f"{'payload':40} {'op':6} {'rpcgen ns':>10} {'cxx ns':>9} {'dyn ns':>9} {'memcpy':>8} {'cxx/rpcgen':>11} {'dyn/rpcgen':>11} {'cxx/memcpy':>11}"
-print(hdr)
-print("-" * len(hdr))
-for arm in arms:
-    for op in ("decode", "encode"):
-        r = codec.get(f"{op}/rpcgen/{arm}")
-        c = codec.get(f"{op}/cxx/{arm}")
-        d = codec.get(f"{op}/dynamic/{arm}")
-        mc = codec.get(f"memcpy/{arm}")
-        print(f"{arm:40} {op:6} {r:10.1f} {c:9.1f} {d:9.1f} {mc:8.1f} {ratio(r, c):>11} {ratio(r, d):>11} {ratio(mc, c):>11}")
-print()
-print(f"{'stream (StreamDecoder + cxx decode)':40} {'ns/stream':>12} {'/ contiguous':>13}")
-for direction in ("server", "client"):
-    base = stream.get(f"contiguous/{direction}")
-    print(f"{'contiguous/' + direction:40} {base:12.0f} {1.0:12.2f}x")
-    for chunk in ("4096", "1"):
-        t = stream.get(f"stream/{direction}/chunk:{chunk}")
-        print(f"{'stream/' + direction + '/chunk:' + chunk:40} {t:12.0f} {t / base:12.2f}x")
-print()
-print("cxx on QEMUD_SERVER_PKT_LIST_DEFINED_DOMAINS per kernel level (each level its own run, rpcgen and memcpy beside it):")
-print(f"{'level':10} {'decode x rpcgen':>16} {'decode x memcpy':>16} {'encode x rpcgen':>16} {'encode x memcpy':>16}")
-arm = "QEMUD_SERVER_PKT_LIST_DEFINED_DOMAINS"
-for level in ("avx512", "avx2", "sse2", "portable"):
-    m = medians(os.path.join(out, f"level-{level}.json"))
-    mc = m[f"memcpy/{arm}"]
-    cells = []
-    for op in ("decode", "encode"):
-        cells += [ratio(m[f"{op}/rpcgen/{arm}"], m[f"{op}/cxx/{arm}"]), ratio(mc, m[f"{op}/cxx/{arm}"])]
-    print(f"{level:10} " + " ".join(f"{c:>16}" for c in cells))
-PY
+if [ "${1:-}" = "--update-docs" ]; then
+    if [ "$documented" = 0 ]; then
+        echo "bench: docs/PERFORMANCE.md not rewritten: it documents the default build's figures" >&2
+        exit 1
+    fi
+    python3 ci/lib/bench_table.py "$out" --update docs/PERFORMANCE.md
+    exit 0
+fi
 
 echo
 refd_vs_raw

@@ -79,10 +79,38 @@ constexpr std::uint32_t canonical(std::uint8_t b) {
     return (static_cast<std::uint32_t>(b) << L::byte_shift) | fill;
 }
 
+// encode_portable: plain C++ that GCC vectorizes at -O2 (see reader.h,
+// decode_portable): whole blocks of byte_words::portable_block elements
+// in a fixed-trip loop the "very cheap" cost model takes, then the rest
+// one by one. The sign fill is an arithmetic shift, not a select, so the
+// block is shifts and masks only.
+template <bool Signed>
+constexpr std::uint32_t canonical_shift(std::uint32_t b) {
+    using L = Layout;
+    std::uint32_t x = b << L::byte_shift;
+    if constexpr (Signed) x |= static_cast<std::uint32_t>(static_cast<std::int32_t>(b << 24) >> 31) & L::high_bits;
+    return x;
+}
+
+// canonical_shift is canonical: checked for every byte at compile time.
+template <bool Signed>
+consteval bool canonical_shift_agrees() {
+    for (std::uint32_t b = 0; b < 256; ++b)
+        if (canonical_shift<Signed>(b) != canonical<Signed>(static_cast<std::uint8_t>(b))) return false;
+    return true;
+}
+static_assert(canonical_shift_agrees<true>() && canonical_shift_agrees<false>());
+
 template <bool Signed>
 inline void encode_portable(const std::uint8_t* __restrict in, std::size_t n, std::uint8_t* __restrict p) {
-    for (std::size_t i = 0; i < n; ++i) {
-        const std::uint32_t x = canonical<Signed>(in[i]);
+    std::size_t i = 0;
+    for (; i + portable_block <= n; i += portable_block)
+        for (std::size_t j = 0; j < portable_block; ++j) {
+            const std::uint32_t x = canonical_shift<Signed>(in[i + j]);
+            std::memcpy(p + 4 * (i + j), &x, sizeof x);
+        }
+    for (; i < n; ++i) {
+        const std::uint32_t x = canonical_shift<Signed>(in[i]);
         std::memcpy(p + 4 * i, &x, sizeof x);
     }
 }
