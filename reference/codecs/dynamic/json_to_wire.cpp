@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // json_to_wire.cpp: the encoder walk, JSON value model -> canonical wire.
 #include <bit>
+#include <iterator>
 #include <optional>
 
 #include "codecs/value_model.h"
@@ -146,8 +147,35 @@ private:
         return true;
     }
 
+    // same_members gathers j's members in iteration order into slots if
+    // they are exactly those of shape (json_shape.h): both are sorted maps,
+    // so one pass of key equality replaces a lookup per member. Otherwise
+    // (a member missing or unknown, or more than 16) the caller takes the
+    // general path, which finds and reports the first difference.
+    static bool same_members(const Json& shape, const Json& j, const Json* (&slots)[16]) {
+        const auto& expected = shape.get_ref<const Json::object_t&>();
+        const auto& members = j.get_ref<const Json::object_t&>();
+        if (members.size() != expected.size() || members.size() > std::size(slots)) return false;
+        auto e = expected.begin();
+        std::size_t i = 0;
+        for (const auto& [key, member] : members) {
+            if (key != e->first) return false;
+            slots[i++] = &member;
+            ++e;
+        }
+        return true;
+    }
+
     bool structure(const Node& n, const Json& j) {
         if (!expect_object(j)) return false;
+        const Json* slots[16];
+        if (same_members(n.shape, j, slots)) {
+            for (std::size_t i = 0; i < n.fields.size(); ++i) {
+                PathScope at(path_, n.fields[i].name);
+                if (!nested(n.fields[i].type, *slots[n.member_rank[i]])) return false;
+            }
+            return true;
+        }
         for (const auto& field : n.fields) {
             PathScope at(path_, field.name);
             const auto it = j.find(field.name);
@@ -195,6 +223,7 @@ private:
         if (!expect_object(j)) return false;
         const std::string& disc_name = n.discriminant.name;
         const Field* arm = nullptr;
+        std::size_t arm_index = 0;
         {
             PathScope at(path_, disc_name);
             const auto it = j.find(disc_name);
@@ -202,12 +231,20 @@ private:
             const auto value = discriminant(n.discriminant.type, *it);
             if (!value) return false;
             if (const auto a = n.arm_of_value.find(*value); a != n.arm_of_value.end())
-                arm = &n.arms[a->second];
+                arm_index = a->second;
             else if (n.has_default)
-                arm = &n.arms.back();
+                arm_index = n.arms.size() - 1;
             else
                 return fail(it->dump() + " has no arm in union " + n.type_name);
+            arm = &n.arms[arm_index];
             out_.word(static_cast<std::uint32_t>(*value));
+        }
+        const Node::ArmShape& shape = n.arm_shapes[arm_index];
+        const Json* slots[16];
+        if (same_members(shape.object, j, slots)) {
+            if (!arm->type) return true;
+            PathScope at(path_, arm->name);
+            return nested(arm->type, *slots[shape.arm_rank]);
         }
         const bool void_arm = arm->type == nullptr;
         if (!unknown_member(

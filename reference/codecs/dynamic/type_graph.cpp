@@ -4,6 +4,7 @@
 #include <limits>
 #include <variant>
 
+#include "json_shape.h"
 #include "xdrc/analysis.h"
 
 namespace qemud::dynamic {
@@ -180,6 +181,7 @@ TypeGraph::TypeGraph(const xdr::Specification& spec) {
             max_wire_.emplace(*name, xdr::wire_size(spec, xdr::TypeRef{*name}).max);
         }
     }
+    attach_json_shapes(nodes_);
 }
 
 const Node* TypeGraph::find(std::string_view name) const {

@@ -19,6 +19,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "codecs/codec.h"
 #include "xdrc/ast.h"
 
 namespace qemud::dynamic {
@@ -86,6 +87,29 @@ struct Node {
     // decoder can refuse a count the remaining input cannot hold before it
     // reserves anything.
     std::uint64_t min_element_wire = 0;
+
+    // The decoder's object shapes (json_shape.h), built once with the graph
+    // so that a decode copies an object's members instead of inserting them
+    // one by one into the std::map of nlohmann::json.
+    //
+    // structure: the object with one null member per field, except that a
+    // field whose type is itself a struct holds that struct's shape (so one
+    // copy builds every object down to the next union, array or optional);
+    // member_rank[i] is the position of fields[i] among the members in the
+    // object's (sorted) iteration order; member_shaped[i] says that the
+    // member already holds the shape of fields[i]'s struct type.
+    Json shape;
+    std::vector<std::uint32_t> member_rank;
+    std::vector<std::uint8_t> member_shaped;
+    // union_: per arm, the object {discriminant: null, arm: its shape or
+    // null}, and the positions of the two members in iteration order.
+    struct ArmShape {
+        Json object;
+        std::uint32_t discriminant_rank = 0;
+        std::uint32_t arm_rank = 0;
+        bool arm_shaped = false;  // the arm member holds its struct's shape
+    };
+    std::vector<ArmShape> arm_shapes;
 
     // is_byte_array: a fixed array of char / unsigned char, which the value
     // model writes as a hex string of 2N digits (docs/VALUE-MODEL.md).

@@ -16,11 +16,19 @@ CodecError unknown_type(std::string_view type) {
 
 }  // namespace
 
-Walker::Root Walker::root(std::string_view type) const {
-    Root root{std::string(type), graph_.find(type)};
+Walker::Root Walker::bare_root(std::string_view type) const {
+    Root root;
+    root.type = std::string(type);
+    root.node = graph_.find(type);
     // Reserve the largest encoding up front, unless the type is unbounded.
     if (root.node)
         root.expected_size = static_cast<std::size_t>(std::min<std::uint64_t>(graph_.max_wire_size(type), 1 << 16));
+    return root;
+}
+
+Walker::Root Walker::root(std::string_view type) const {
+    Root root = bare_root(type);
+    if (root.node) root.plan = make_decode_plan(*root.node);
     return root;
 }
 
@@ -31,11 +39,13 @@ Outcome<Bytes> Walker::encode(const Root& root, const Json& value) const {
 
 Outcome<Json> Walker::decode(const Root& root, ByteView wire) const {
     if (!root.node) return unknown_type(root.type);
-    return decode_value(*root.node, wire);
+    return decode_value(*root.node, wire, root.plan.get());
 }
 
-Outcome<Bytes> Walker::encode(std::string_view type, const Json& value) const { return encode(root(type), value); }
+Outcome<Bytes> Walker::encode(std::string_view type, const Json& value) const {
+    return encode(bare_root(type), value);
+}
 
-Outcome<Json> Walker::decode(std::string_view type, ByteView wire) const { return decode(root(type), wire); }
+Outcome<Json> Walker::decode(std::string_view type, ByteView wire) const { return decode(bare_root(type), wire); }
 
 }  // namespace qemud::dynamic

@@ -5,10 +5,12 @@
 // per call.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "codecs/codec.h"
+#include "decode_plan.h"
 #include "type_graph.h"
 #include "xdrc/ast.h"
 
@@ -27,6 +29,9 @@ public:
     // See decode_value in walkers.h.
     Outcome<Json> decode(std::string_view type, ByteView wire) const;
 
+    // The two calls above resolve the name per call and use no decode
+    // plan (building one costs more than a call saves).
+
     // Root is a named type resolved once, for a caller that encodes or
     // decodes the same type on every call (DynamicCodec's payload and
     // header structs): no lookup by name per call.
@@ -34,7 +39,9 @@ public:
         std::string type;
         const Node* node = nullptr;  // nullptr: spec defines no such type
         std::size_t expected_size = 0;  // bytes the encoder reserves
+        std::shared_ptr<const DecodePlan> plan;  // decode_plan.h; may be null
     };
+    // root also builds the type's decode plan (decode_plan.h).
     Root root(std::string_view type) const;
     Outcome<Bytes> encode(const Root& root, const Json& value) const;
     Outcome<Json> decode(const Root& root, ByteView wire) const;
@@ -42,6 +49,7 @@ public:
     const TypeGraph& graph() const { return graph_; }
 
 private:
+    Root bare_root(std::string_view type) const;
     TypeGraph graph_;
 };
 

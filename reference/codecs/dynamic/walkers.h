@@ -25,6 +25,9 @@ Outcome<Bytes> encode_value(const Node& root, const Json& value, std::size_t exp
 // the byte offset in wire and the policy flag. It never reads past wire and
 // checks every count against its maximum and the bytes left before it
 // allocates.
-Outcome<Json> decode_value(const Node& root, ByteView wire);
+// plan, if not null, is root's (decode_plan.h): tried first, and the walk
+// above only if it cannot finish, so the outcome is the same either way.
+struct DecodePlan;
+Outcome<Json> decode_value(const Node& root, ByteView wire, const DecodePlan* plan = nullptr);
 
 }  // namespace qemud::dynamic

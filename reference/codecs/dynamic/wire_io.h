@@ -61,6 +61,14 @@ public:
         pos_ += 4;
         return true;
     }
+    // peek_word reads the word at offset `at` without moving, if it is there.
+    bool peek_word(std::size_t at, std::uint32_t* v) const {
+        if (at > in_.size() || in_.size() - at < 4) return false;
+        const std::uint8_t* p = in_.data() + at;
+        *v = static_cast<std::uint32_t>(p[0]) << 24 | static_cast<std::uint32_t>(p[1]) << 16 |
+             static_cast<std::uint32_t>(p[2]) << 8 | static_cast<std::uint32_t>(p[3]);
+        return true;
+    }
     // take returns the next n bytes and moves past them, or nullptr (and
     // does not move) if fewer remain.
     const std::uint8_t* take(std::size_t n) {

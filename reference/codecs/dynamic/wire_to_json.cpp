@@ -5,9 +5,12 @@
 #include <algorithm>
 #include <bit>
 #include <cstdio>
+#include <iterator>
+#include <vector>
 #include <optional>
 
 #include "codecs/value_model.h"
+#include "decode_plan.h"
 #include "path.h"
 #include "policy/policy.h"
 #include "walkers.h"
@@ -88,7 +91,7 @@ public:
                 out = *name;
                 return true;
             }
-            case NodeKind::structure: return structure(*n, out);
+            case NodeKind::structure: return structure(*n, out, false);
             case NodeKind::union_: return union_(*n, out);
             case NodeKind::fixed_array:
                 if (n->is_byte_array()) return byte_array(*n, out);
@@ -113,6 +116,50 @@ public:
             }
         }
         return fail(wire_flag::unresolved_type, in_.offset(), "unknown node kind");
+    }
+
+    // planned_arm picks the arm of root's plan (decode_plan.h) by the
+    // discriminant word, or returns nullptr: the plan does not apply.
+    const DecodePlan::Arm* planned_arm(const DecodePlan& plan) const {
+        std::uint32_t w = 0;
+        if (!in_.peek_word(plan.discriminant_offset, &w)) return nullptr;
+        std::int64_t value = 0;
+        switch (plan.discriminant_kind) {
+            case NodeKind::enumeration:
+            case NodeKind::int32: value = static_cast<std::int32_t>(w); break;
+            case NodeKind::uint32:
+            case NodeKind::boolean: value = w; break;
+            default: return nullptr;
+        }
+        const auto it = plan.arms.find(value);
+        return it == plan.arms.end() ? nullptr : &it->second;
+    }
+
+    // planned fills out, a copy of arm.object, leaf by leaf. false means
+    // only that the plan cannot finish: the caller then walks the wire
+    // afresh, which decides the outcome and reports any error.
+    bool planned(const DecodePlan::Arm& arm, Json& out) {
+        Json* local[32];
+        std::vector<Json*> heap;
+        Json** slots = local;
+        if (arm.slots <= std::size(local)) {
+            std::size_t i = 0;
+            for_each_slot(out, [&](Json& member) { local[i++] = &member; });
+        } else {
+            heap.reserve(arm.slots);
+            for_each_slot(out, [&](Json& member) { heap.push_back(&member); });
+            slots = heap.data();
+        }
+        for (const DecodePlan::Leaf& leaf : arm.leaves) {
+            if (leaf.discriminant) {
+                in_.take(4);  // the word the arm was chosen by
+                continue;
+            }
+            depth_ = leaf.depth;
+            if (!nested(leaf.type, *slots[leaf.slot])) return false;
+        }
+        depth_ = 0;
+        return in_.remaining() == 0;
     }
 
     // finish rejects bytes after the root type.
@@ -211,31 +258,63 @@ private:
         return true;
     }
 
-    // empty_object / empty_array construct straight from the value type:
-    // Json::object() and Json::array() go through nlohmann's initializer-list
-    // constructor (~60 instructions more per object in callgrind).
-    static Json empty_object() { return Json(Json::value_t::object); }
+    // empty_array constructs straight from the value type: Json::array()
+    // goes through nlohmann's initializer-list constructor (~60
+    // instructions more per array in callgrind).
     static Json empty_array() { return Json(Json::value_t::array); }
 
-    // member adds a null member to object out and returns it, copying the
-    // name straight into the map node (no temporary key string).
-    static Json& member(Json& out, const std::string& name) {
-        return out.get_ref<Json::object_t&>().try_emplace(name).first->second;
-    }
+    // Slots holds pointers to an object's members in iteration order, on
+    // the stack for the usual few members (a heap vector only past 16).
+    class Slots {
+    public:
+        explicit Slots(Json& object) {
+            auto& members = object.get_ref<Json::object_t&>();
+            if (members.size() > std::size(local_)) {
+                heap_.reserve(members.size());
+                for (auto& member : members) heap_.push_back(&member.second);
+                slots_ = heap_.data();
+                return;
+            }
+            std::size_t i = 0;
+            for (auto& member : members) local_[i++] = &member.second;
+            slots_ = local_;
+        }
+        Json& operator[](std::uint32_t rank) const { return *slots_[rank]; }
 
-    bool structure(const Node& n, Json& out) {
-        out = empty_object();
-        for (const auto& field : n.fields) {
+    private:
+        Json* local_[16];
+        std::vector<Json*> heap_;
+        Json** slots_ = nullptr;
+    };
+
+    // structure fills a struct's object. shaped: out already is the
+    // struct's shape, copied with the enclosing object's (json_shape.h).
+    bool structure(const Node& n, Json& out, bool shaped) {
+        if (!shaped) out = n.shape;
+        const Slots slots(out);
+        for (std::size_t i = 0; i < n.fields.size(); ++i) {
+            const Field& field = n.fields[i];
             PathScope at(path_, field.name);
-            if (!nested(field.type, member(out, field.name))) return false;
+            Json& member = slots[n.member_rank[i]];
+            if (!(n.member_shaped[i] ? nested_shaped(*field.type, member) : nested(field.type, member))) return false;
         }
         return true;
     }
 
+    // nested_shaped is nested() for a struct whose object is already shaped.
+    bool nested_shaped(const Node& n, Json& out) {
+        if (depth_ >= nesting_limit)
+            return fail(wire_flag::too_deep, in_.offset(), "value nests deeper than " + std::to_string(nesting_limit));
+        ++depth_;
+        const bool ok = structure(n, out, true);
+        --depth_;
+        return ok;
+    }
+
     bool union_(const Node& n, Json& out) {
-        out = empty_object();
         const Field& d = n.discriminant;
         const Field* arm = nullptr;
+        Json* arm_slot = nullptr;
         {
             PathScope at(path_, d.name);
             const std::size_t offset = in_.offset();
@@ -255,33 +334,40 @@ private:
                     return fail(wire_flag::unresolved_type, offset,
                                 "a union discriminant must be an int, unsigned int, bool or enum");
             }
-            if (const auto a = n.arm_of_value.find(value); a != n.arm_of_value.end())
-                arm = &n.arms[a->second];
-            else if (n.has_default)
+            std::size_t arm_index = 0;
+            if (const auto a = n.arm_of_value.find(value); a != n.arm_of_value.end()) {
+                arm_index = a->second;
+                arm = &n.arms[arm_index];
+            } else if (n.has_default) {
+                arm_index = n.arms.size() - 1;
                 arm = &n.arms.back();
+            }
             const std::string* name = kind == NodeKind::enumeration ? enum_name(*d.type, w) : nullptr;
             if (!arm)
                 return fail(policy::name(policy::Flag::unknown_discriminant), offset,
                             "discriminant " + std::to_string(value) + (name ? " (" + *name + ")" : std::string()) +
                                 " has no arm in union " + n.type_name);
-            Json& disc = member(out, d.name);
+            // A default arm can take a value the enum does not name, which
+            // the value model has no way to write.
+            if (kind == NodeKind::enumeration && !name)
+                return fail(wire_flag::unknown_enum_value, offset,
+                            "value " + std::to_string(value) + " is not an item of enum " + d.type->type_name);
+            const Node::ArmShape& shape = n.arm_shapes[arm_index];
+            out = shape.object;
+            const Slots slots(out);
+            Json& disc = slots[shape.discriminant_rank];
             switch (kind) {
-                case NodeKind::enumeration:
-                    // A default arm can take a value the enum does not name,
-                    // which the value model has no way to write.
-                    if (!name)
-                        return fail(wire_flag::unknown_enum_value, offset,
-                                    "value " + std::to_string(value) + " is not an item of enum " + d.type->type_name);
-                    disc = *name;
-                    break;
+                case NodeKind::enumeration: disc = *name; break;
                 case NodeKind::int32: disc = static_cast<std::int32_t>(value); break;
                 case NodeKind::uint32: disc = static_cast<std::uint32_t>(value); break;
                 default: disc = value == 1; break;
             }
+            arm_slot = &slots[shape.arm_rank];
         }
         if (!arm->type) return true;
         PathScope at(path_, arm->name);
-        return nested(arm->type, member(out, arm->name));
+        if (n.arm_shapes[arm - n.arms.data()].arm_shaped) return nested_shaped(*arm->type, *arm_slot);
+        return nested(arm->type, *arm_slot);
     }
 
     // count_word reads a variable-length count and refuses one above the
@@ -348,7 +434,14 @@ private:
 
 }  // namespace
 
-Outcome<Json> decode_value(const Node& root, ByteView wire) {
+Outcome<Json> decode_value(const Node& root, ByteView wire, const DecodePlan* plan) {
+    if (plan) {
+        Decoder planned(wire);
+        if (const DecodePlan::Arm* arm = planned.planned_arm(*plan)) {
+            Json out(arm->object);
+            if (planned.planned(*arm, out)) return out;
+        }
+    }
     Decoder decoder(wire);
     Json out;
     if (!decoder.value(&root, out) || !decoder.finish()) return decoder.error();
