@@ -11,7 +11,7 @@
 # qemud_add_tool_test(NAME <name> [NEEDS <need>...] [PYTHON <interpreter>]
 #                     [COMMAND_EXPAND_LISTS] COMMAND <command> [<arg>...])
 # NEEDS are require_tools.py's names (node, js-xdr, xdrlib, jsonschema,
-# libfuzzer, go, chromium). The checker runs under PYTHON (default: the interpreter the
+# libfuzzer, afl, go, chromium). The checker runs under PYTHON (default: the interpreter the
 # build found), which is where it looks for Python modules: give the
 # interpreter that runs the test. A target name as <command> (an
 # executable, Python3::Interpreter) is replaced by its file, as add_test

@@ -5,7 +5,8 @@
 # $CXX, $CFLAGS, $CXXFLAGS (sanitizers and -fsanitize=fuzzer-no-link),
 # $LIB_FUZZING_ENGINE (the engine, linked into each target), $SRC and $OUT.
 # Writes to $OUT, per target: <target>, <target>.dict, <target>.options and
-# <target>_seed_corpus.zip (corpus/<target>/, flat).
+# <target>_seed_corpus.zip (corpus/<target>/, flat). QEMUD_FUZZ_TARGETS
+# narrows it to the targets it names.
 # ci/fuzz_ossfuzz_local.sh runs it on this machine with those variables.
 set -euo pipefail
 : "${CC:?}" "${CXX:?}" "${LIB_FUZZING_ENGINE:?}" "${OUT:?}"
@@ -23,8 +24,17 @@ cmake -S "$src" -B "$build" -G Ninja \
   -DQEMUD_ENABLE_FUZZING=ON -DQEMUD_FUZZ_ENGINE="$LIB_FUZZING_ENGINE" \
   -DCMAKE_EXE_LINKER_FLAGS='-Wl,-rpath,\$ORIGIN/lib' \
   -DQEMUD_BUILD_BENCH=OFF -DQEMUD_BUILD_TESTS=OFF
-# Every target the build defines (qemud_add_fuzzer lists them).
+# Every target the build defines (qemud_add_fuzzer lists them), or those
+# QEMUD_FUZZ_TARGETS names (space-separated; a quick check of one engine
+# needs only one).
 mapfile -t targets < "$build/fuzz/fuzz_targets.txt"
+if [ -n "${QEMUD_FUZZ_TARGETS:-}" ]; then
+  read -r -a wanted <<<"$QEMUD_FUZZ_TARGETS"
+  for t in "${wanted[@]}"; do
+    printf '%s\n' "${targets[@]}" | grep -qx -- "$t" || { echo "ossfuzz_build: QEMUD_FUZZ_TARGETS: no fuzz target '$t' (known: ${targets[*]})" >&2; exit 2; }
+  done
+  targets=("${wanted[@]}")
+fi
 cmake --build "$build" --target "${targets[@]}" -- -j"$(nproc)"
 
 mkdir -p "$OUT/lib"

@@ -29,6 +29,9 @@ import sys
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 JS_XDR = os.path.join("conformance", "shims", "node-js-xdr")
+# Debian's afl++ ships its libFuzzer-compatible driver here (the
+# LIB_FUZZING_ENGINE of an AFL++ build).
+AFL_DRIVER = "/usr/lib/afl/libAFLDriver.a"
 
 
 def missing_program(name, hint):
@@ -60,6 +63,16 @@ def missing_libfuzzer():
     return "clang++ has no libFuzzer runtime (libclang_rt.fuzzer; %s)" % hint
 
 
+def missing_afl():
+    hint = "apt-get install afl++"
+    for name in ("afl-clang-fast", "afl-clang-fast++", "afl-fuzz"):
+        if not shutil.which(name):
+            return "%s not found on PATH (%s)" % (name, hint)
+    if not os.path.isfile(AFL_DRIVER):
+        return "AFL++'s libFuzzer driver %s is missing (%s)" % (AFL_DRIVER, hint)
+    return None
+
+
 # name: a function returning None when the need is met, else the reason.
 NEEDS = {
     "node": lambda: missing_program("node", "Node.js 18 or later: apt-get install nodejs"),
@@ -67,6 +80,7 @@ NEEDS = {
     "xdrlib": lambda: missing_module("xdrlib", "the standard library had it up to Python 3.12"),
     "jsonschema": lambda: missing_module("jsonschema", "apt-get install python3-jsonschema"),
     "libfuzzer": missing_libfuzzer,
+    "afl": missing_afl,
     "go": lambda: missing_program("go", "apt-get install golang-go"),
     "chromium": lambda: missing_program("chromium", "apt-get install chromium"),
 }
