@@ -20,6 +20,7 @@ WRONG = {
     "bench.sh": ["--bogus"],
     "build.sh": ["--bogus"],
     "detection.sh": ["--fuzz-runs", "0"],
+    "fuzz_afl_smoke.sh": ["--bogus"],
     "fuzz_campaign.sh": ["-t"],
     "fuzz_ossfuzz_local.sh": ["extra"],
     "fuzz_seeds.sh": ["no_such_fuzzer"],
