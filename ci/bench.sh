@@ -36,7 +36,11 @@
 #    and QEMUD_FUZZ_BASELINES, runs each <target>_plain and
 #    <target>_tirpc_baseline for FUZZ_SECONDS from a scratch copy of the
 #    same corpus/<target>/ with the target's max_len, one after the other,
-#    and prints differential / baseline exec/s per target.
+#    FUZZ_PAIRS times (default 3), and prints every pair's differential /
+#    baseline exec/s and the median of the pairs' ratios per target. The
+#    differential targets run with their default oracle (tiered; the
+#    environment reaches them: QEMUD_FUZZ_ORACLE=full measures the full
+#    check on every input, QEMUD_FUZZ_FULL_EVERY another sampling rate).
 #
 #   ci/bench.sh --fuzz-only    # step 6 alone
 #   ci/bench.sh --refd-only    # step 4b alone (that program only)
@@ -46,7 +50,8 @@
 # refd and fuzz tables there have their own methods and are not rewritten.
 #
 # Environment: BENCH_REPETITIONS (default 5), BENCH_MIN_TIME seconds per
-# repetition (default 0.2), FUZZ_SECONDS (default 30), BENCH_OUT (default
+# repetition (default 0.2), FUZZ_SECONDS (default 30), FUZZ_PAIRS (default
+# 3), BENCH_OUT (default
 # build-bench/bench-results), BENCH_BUILD_TYPE (default RelWithDebInfo),
 # BENCH_BUILD_DIR (default build-bench; an existing tree of the same build
 # type, such as build/, saves a build). Never part of ctest: nothing here
@@ -117,13 +122,21 @@ fuzz_vs_baseline() {
         rm -rf "$work"
         sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1
     }
-    printf '%-24s %12s %12s %8s\n' target differential baseline ratio
+    # FUZZ_PAIRS pairs per target (default 3), each the differential target
+    # then its baseline, side by side; every pair is printed, then the
+    # median of the pairs' ratios.
+    local pairs="${FUZZ_PAIRS:-3}"
+    printf '%-24s %s\n' target "differential/baseline exec/s = ratio, per pair; median ratio"
     for t in "${targets[@]}"; do
-        local d b
-        d="$(measure "build-fuzzbase/fuzz/${t}_plain" "$t")"
-        b="$(measure "build-fuzzbase/fuzz/${t}_tirpc_baseline" "$t")"
-        printf '%-24s %12s %12s %8s\n' "$t" "${d:-?}" "${b:-?}" \
-            "$(python3 -c "import sys; d, b = sys.argv[1:]; print(f'{int(d) / int(b):.2f}x')" "${d:-0}" "${b:-0}" 2>/dev/null || echo '?')"
+        local d b line="" ratios=()
+        for ((i = 1; i <= pairs; i++)); do
+            d="$(measure "build-fuzzbase/fuzz/${t}_plain" "$t")"
+            b="$(measure "build-fuzzbase/fuzz/${t}_tirpc_baseline" "$t")"
+            ratios+=("$(python3 -c "import sys; d, b = sys.argv[1:]; print(f'{int(d) / int(b):.3f}')" "${d:-0}" "${b:-0}" 2>/dev/null || echo '?')")
+            line+="${d:-?}/${b:-?} = ${ratios[-1]}x; "
+        done
+        printf '%-24s %s median %sx\n' "$t" "$line" \
+            "$(printf '%s\n' "${ratios[@]}" | python3 -c "import statistics, sys; v = [float(x) for x in sys.stdin if x.strip() not in ('', '?')]; print(f'{statistics.median(v):.3f}' if v else '?')")"
     done
 }
 

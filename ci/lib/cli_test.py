@@ -23,6 +23,7 @@ WRONG = {
     "fuzz_afl_smoke.sh": ["--bogus"],
     "fuzz_campaign.sh": ["-t"],
     "fuzz_ossfuzz_local.sh": ["extra"],
+    "fuzz_planted.sh": ["--oracle", "quick"],
     "fuzz_seeds.sh": ["no_such_fuzzer"],
     "fuzz_smoke.sh": ["--bogus"],
     "main.sh": ["--shim", "x"],

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "canonical.h"
 
-#include <map>
-#include <mutex>
+#include <bit>
+#include <cstring>
 #include <sstream>
 
 #include "arm_layout.h"
 #include "codecs/value_model.h"
 #include "framing/framing.h"
+#include "runtime/reader.h"
+#include "runtime/writer.h"
 #include "xdrc/analysis.h"
 
 namespace qemud::comparator {
@@ -17,8 +19,10 @@ namespace {
 const ProtocolInfo& info() { return ProtocolInfo::get(); }
 
 std::uint32_t be32(ByteView wire, std::size_t offset) {
-    return (std::uint32_t{wire[offset]} << 24) | (std::uint32_t{wire[offset + 1]} << 16) |
-           (std::uint32_t{wire[offset + 2]} << 8) | wire[offset + 3];
+    // One 4-byte load (a sanitizer build checks each load it sees).
+    std::uint32_t w;
+    std::memcpy(&w, wire.data() + offset, sizeof w);
+    return std::endian::native == std::endian::little ? __builtin_bswap32(w) : w;
 }
 
 void put_be32(Bytes& wire, std::size_t offset, std::uint32_t word) {
@@ -70,36 +74,161 @@ int severity(policy::DecoderRule rule) {
 }
 
 void add_flag(Classification& c, policy::Flag flag, std::size_t offset, std::string_view path = {}) {
-    c.flags.push_back({flag, offset, path});
+    const auto bit = std::uint64_t{1} << static_cast<unsigned>(flag);
+    if (!(c.flag_set & bit)) {
+        c.flag_set |= bit;
+        c.first_offset[static_cast<std::size_t>(flag)] = offset;
+    }
     const auto rule = policy::row(flag).decoder;
+    auto& first = c.first_of_rule[static_cast<std::size_t>(rule)];
+    if (first == policy::Flag::canonical) first = flag;
     if (severity(rule) > severity(c.rule)) c.rule = rule;
+    if (!c.summary_only) c.flags.push_back({flag, offset, path});
+}
+
+static_assert(static_cast<std::size_t>(policy::Flag::unencodable_value) < std::tuple_size_v<decltype(Classification::first_offset)>,
+              "Classification::first_offset has a slot per policy flag");
+
+// ArmTables holds, for every arm of both directions, its element sites
+// and their runs, built once (thread-safe static initialization) and found
+// by the arm's index: the classification of every wire needs them, so no
+// lock or map lookup per call.
+struct ArmTables {
+    std::vector<std::vector<ElementSite>> sites[2];
+    std::vector<std::vector<ElementRun>> runs[2];
+};
+
+std::vector<ElementSite> compute_sites(const ArmInfo& arm) {
+    std::vector<ElementSite> sites;
+    for (const auto& field : testing::arm_fields(arm))
+        walk(field.declaration, field.offset, "data." + arm.member + "." + field.name, sites);
+    return sites;
+}
+
+std::vector<ElementRun> compute_runs(const std::vector<ElementSite>& sites) {
+    std::vector<ElementRun> runs;
+    for (std::size_t i = 0; i < sites.size(); ++i) {
+        const auto& s = sites[i];
+        if (!runs.empty()) {
+            auto& last = runs.back();
+            if (last.is_char == s.is_char && last.offset + 4 * last.count == s.offset) {
+                ++last.count;
+                continue;
+            }
+        }
+        runs.push_back({s.offset, 1, s.is_char, i});
+    }
+    return runs;
+}
+
+const ArmTables& arm_tables() {
+    static const ArmTables tables = [] {
+        ArmTables t;
+        for (const Direction d : all_directions) {
+            const auto i = static_cast<std::size_t>(d);
+            for (const auto& arm : info().arms(d)) {
+                t.sites[i].push_back(compute_sites(arm));
+                t.runs[i].push_back(compute_runs(t.sites[i].back()));
+            }
+        }
+        return t;
+    }();
+    return tables;
+}
+
+// arm_index: where `arm` sits in info().arms(its direction); the arm need
+// not be ProtocolInfo's own object (a copy is looked up by value).
+std::size_t arm_index(const ArmInfo& arm) {
+    const auto& arms = info().arms(arm.direction);
+    if (&arm >= arms.data() && &arm < arms.data() + arms.size()) return static_cast<std::size_t>(&arm - arms.data());
+    return static_cast<std::size_t>(info().find_arm(arm.direction, arm.value) - arms.data());
+}
+
+// check_element_word classes one element word and adds its flag, if any:
+// the cold path, taken only in blocks the kernel did not pass.
+void check_element_word(ByteView payload, std::size_t base, const ElementSite& site, Classification& c) {
+    const std::uint32_t word = be32(payload, site.offset);
+    if (site.is_char) {
+        const auto cls = policy::classify_char_word(word);
+        if (cls != policy::ElementClass::canonical) add_flag(c, policy::char_word_flag(cls), base + site.offset, site.path);
+    } else if (policy::classify_uchar_word(word) != policy::ElementClass::canonical) {
+        add_flag(c, policy::Flag::non_canonical_uchar, base + site.offset, site.path);
+    }
+}
+
+// classify_elements flags the element words of `arm` in `payload` (the
+// words present; a short payload ends the scan), in wire order. Each run of
+// like words goes through the cxx runtime's bulk kernel in blocks; a block
+// the kernel passes holds only canonical words and, for char, zero-extended
+// bytes >= 0x80 (also passed: decoders must accept them), which are the
+// words whose decoded byte has its top bit set and whose first wire byte is
+// 0. Only words of a block that failed are classed one by one.
+void classify_elements(const ArmInfo& arm, ByteView payload, std::size_t base, Classification& c) {
+    const auto d = static_cast<std::size_t>(arm.direction);
+    const std::size_t index = arm_index(arm);
+    const auto& sites = arm_tables().sites[d][index];
+    constexpr std::size_t block = 256;
+    std::uint8_t bytes[block];
+    for (const auto& run : arm_tables().runs[d][index]) {
+        if (run.offset + 4 > payload.size()) return;
+        const std::size_t present = std::min<std::size_t>(run.count, (payload.size() - run.offset) / 4);
+        for (std::size_t i = 0; i < present; i += block) {
+            const std::size_t n = std::min(block, present - i);
+            const std::uint8_t* p = payload.data() + run.offset + 4 * i;
+            const bool passed = run.is_char ? wire::byte_words::decode<true>(p, n, bytes)
+                                            : wire::byte_words::decode<false>(p, n, bytes);
+            const auto bad = run.is_char ? policy::Flag::non_canonical_char : policy::Flag::non_canonical_uchar;
+            if (passed) {
+                if (!run.is_char || (c.summary_only && c.has(policy::Flag::zero_extended_char))) continue;
+                std::uint8_t high = 0;
+                for (std::size_t j = 0; j < n; ++j) high |= bytes[j];
+                if (!(high & 0x80)) continue;
+                for (std::size_t j = 0; j < n; ++j)
+                    if ((bytes[j] & 0x80) && p[4 * j] == 0) {
+                        const auto& site = sites[run.first_site + i + j];
+                        add_flag(c, policy::Flag::zero_extended_char, base + site.offset, site.path);
+                        if (c.summary_only) break;
+                    }
+                continue;
+            }
+            // A summary keeps each flag's first word only: past the run's
+            // first non-canonical word a failing block adds nothing to it
+            // (a zero-extended word in such a block goes unseen).
+            if (c.summary_only && c.has(bad)) continue;
+            for (std::size_t j = 0; j < n; ++j) {
+                check_element_word(payload, base, sites[run.first_site + i + j], c);
+                if (c.summary_only && c.has(bad)) break;
+            }
+        }
+        if (present < run.count) return;
+    }
+}
+
+// payload_arm: the arm a payload's discriminant names; nullptr when the
+// payload ends before the discriminant or it names no arm.
+const ArmInfo* payload_arm(Direction d, ByteView payload) {
+    const std::size_t prefix = info().payload_prefix_size(d);
+    if (payload.size() < prefix + 4) return nullptr;
+    return info().find_arm(d, static_cast<std::int32_t>(be32(payload, prefix)));
 }
 
 // classify_payload judges the payload that starts at `base` in wire.
-void classify_payload(Direction d, ByteView wire, std::size_t base, Classification& c) {
+// size_flags false leaves out truncated and trailing_bytes past the
+// discriminant: inside a framed message those are the length's fault.
+void classify_payload(Direction d, ByteView wire, std::size_t base, Classification& c, bool size_flags = true) {
     const ByteView payload = wire.subspan(base);
     const std::size_t prefix = info().payload_prefix_size(d);
     if (payload.size() < prefix + 4) {
         add_flag(c, policy::Flag::truncated, base + payload.size());
         return;
     }
-    const auto discriminant = static_cast<std::int32_t>(be32(payload, prefix));
-    c.arm = info().find_arm(d, discriminant);
+    c.arm = payload_arm(d, payload);
     if (!c.arm) {
         add_flag(c, policy::Flag::unknown_discriminant, base + prefix, "data.type");
         return;
     }
-    for (const auto& site : element_sites(*c.arm)) {
-        if (site.offset + 4 > payload.size()) break;
-        const std::uint32_t word = be32(payload, site.offset);
-        if (site.is_char) {
-            const auto cls = policy::classify_char_word(word);
-            if (cls != policy::ElementClass::canonical)
-                add_flag(c, policy::char_word_flag(cls), base + site.offset, site.path);
-        } else if (policy::classify_uchar_word(word) != policy::ElementClass::canonical) {
-            add_flag(c, policy::Flag::non_canonical_uchar, base + site.offset, site.path);
-        }
-    }
+    classify_elements(*c.arm, payload, base, c);
+    if (!size_flags) return;
     if (payload.size() < c.arm->payload_size) add_flag(c, policy::Flag::truncated, base + payload.size());
     if (payload.size() > c.arm->payload_size) add_flag(c, policy::Flag::trailing_bytes, base + c.arm->payload_size);
 }
@@ -126,46 +255,20 @@ void classify_header(ByteView wire, Classification& c, std::optional<Direction> 
     const std::size_t end = h + (words.length >= p.length_bias() ? p.payload_size(words) : 0);
     if (wire.size() < end) add_flag(c, policy::Flag::truncated, wire.size());
     if (wire.size() > end) add_flag(c, policy::Flag::trailing_bytes, end);
-    // The payload within `length` is judged on its own, then length
-    // against the arm it names.
-    Classification payload;
+    // The payload within `length` is judged on its own, and length against
+    // the arm it names: a payload cut short (or left long) by the length
+    // word is a length mismatch, not a truncation.
     const ByteView within = wire.subspan(0, std::min(wire.size(), end));
-    classify_payload(*direction, within, h, payload);
-    c.arm = payload.arm;
-    const bool mismatch =
-        payload.arm && words.length != p.length_for(payload.arm->payload_size) && wire.size() >= end;
+    const ArmInfo* arm = payload_arm(*direction, within.subspan(h));
+    const bool mismatch = arm && words.length != p.length_for(arm->payload_size) && wire.size() >= end;
     if (mismatch) add_flag(c, policy::Flag::length_mismatch, p.length_offset());
-    for (const auto& f : payload.flags) {
-        // A payload cut short (or left long) by the length word is a length
-        // mismatch, not a truncation.
-        if (mismatch && (f.flag == policy::Flag::truncated || f.flag == policy::Flag::trailing_bytes)) continue;
-        add_flag(c, f.flag, f.offset, f.path);
-    }
+    classify_payload(*direction, within, h, c, !mismatch);
 }
 
-std::size_t payload_base(Kind kind) { return is_message(kind) ? 8 : 0; }
-
-// rewrite_arm rewrites the element words of `arm` (the arm classify found
-// for this wire; nullptr leaves the wire unchanged).
-Bytes rewrite_arm(Kind kind, ByteView wire, const ArmInfo* arm, bool low_byte) {
-    Bytes out(wire.begin(), wire.end());
-    if (kind == Kind::header || !arm) return out;
-    const auto& c = *arm;
-    const std::size_t base = payload_base(kind);
-    for (const auto& site : element_sites(c)) {
-        const std::size_t at = base + site.offset;
-        if (at + 4 > out.size()) break;
-        const std::uint32_t word = be32(wire, at);
-        const auto byte = static_cast<std::uint8_t>(word);
-        if (site.is_char) {
-            const auto cls = policy::classify_char_word(word);
-            if (cls == policy::ElementClass::zero_extended_high ||
-                (low_byte && cls == policy::ElementClass::non_canonical))
-                put_be32(out, at, policy::canonical_char_word(byte));
-        } else if (low_byte && policy::classify_uchar_word(word) != policy::ElementClass::canonical) {
-            put_be32(out, at, policy::canonical_uchar_word(byte));
-        }
-    }
+// rewrite: canonical_into into a new buffer.
+Bytes rewrite(ByteView wire, const Classification& c, bool low_byte) {
+    Bytes out;
+    canonical_into(wire, c, low_byte, out);
     return out;
 }
 
@@ -218,22 +321,14 @@ std::string first_value_difference(const Json& a, const Json& b, const std::stri
 }  // namespace
 
 const std::vector<ElementSite>& element_sites(const ArmInfo& arm) {
-    static std::mutex mutex;
-    static std::map<std::pair<Direction, std::int32_t>, std::vector<ElementSite>> cache;
-    std::lock_guard lock(mutex);
-    const auto key = std::make_pair(arm.direction, arm.value);
-    if (auto it = cache.find(key); it != cache.end()) return it->second;
-    std::vector<ElementSite> sites;
-    for (const auto& field : testing::arm_fields(arm))
-        walk(field.declaration, field.offset, "data." + arm.member + "." + field.name, sites);
-    return cache.emplace(key, std::move(sites)).first->second;
+    return arm_tables().sites[static_cast<std::size_t>(arm.direction)][arm_index(arm)];
 }
 
-policy::Flag Classification::deciding() const {
-    for (const auto& f : flags)
-        if (policy::row(f.flag).decoder == rule) return f.flag;
-    return policy::Flag::canonical;
+const std::vector<ElementRun>& element_runs(const ArmInfo& arm) {
+    return arm_tables().runs[static_cast<std::size_t>(arm.direction)][arm_index(arm)];
 }
+
+policy::Flag Classification::deciding() const { return first_of_rule[static_cast<std::size_t>(rule)]; }
 
 std::string Classification::to_string() const {
     std::ostringstream os;
@@ -254,6 +349,14 @@ std::string Classification::to_string() const {
 
 Classification classify(Kind kind, ByteView wire, Framing framing) {
     Classification c;
+    classify_into(kind, wire, framing, c);
+    return c;
+}
+
+void classify_into(Kind kind, ByteView wire, Framing framing, Classification& c) {
+    const bool summary_only = c.summary_only;
+    c = Classification{};
+    c.summary_only = summary_only;
     switch (kind) {
         case Kind::header: classify_header(wire, c, std::nullopt, framing); break;
         case Kind::client:
@@ -261,17 +364,53 @@ Classification classify(Kind kind, ByteView wire, Framing framing) {
         case Kind::client_message:
         case Kind::server_message: classify_header(wire, c, direction_of(kind), framing); break;
     }
-    return c;
 }
 
 Bytes canonical(Kind kind, ByteView wire, Framing framing) {
-    return kind == Kind::header ? Bytes(wire.begin(), wire.end())
-                                : rewrite_arm(kind, wire, classify(kind, wire, framing).arm, false);
+    return rewrite(wire, classify(kind, wire, framing), false);
 }
 Bytes low_byte_canonical(Kind kind, ByteView wire, Framing framing) {
-    return kind == Kind::header ? Bytes(wire.begin(), wire.end())
-                                : rewrite_arm(kind, wire, classify(kind, wire, framing).arm, true);
+    return rewrite(wire, classify(kind, wire, framing), true);
 }
+void canonical_into(ByteView wire, const Classification& c, bool low_byte, Bytes& out) {
+    out.assign(wire.begin(), wire.end());
+    for (const auto& f : c.flags) {
+        const bool zero_ext = f.flag == policy::Flag::zero_extended_char;
+        const bool other = f.flag == policy::Flag::non_canonical_char || f.flag == policy::Flag::non_canonical_uchar;
+        if (!zero_ext && !(low_byte && other)) continue;
+        const auto byte = wire[f.offset + 3];
+        put_be32(out, f.offset,
+                 f.flag == policy::Flag::non_canonical_uchar ? policy::canonical_uchar_word(byte)
+                                                             : policy::canonical_char_word(byte));
+    }
+}
+
+Bytes canonical(ByteView wire, const Classification& c) { return rewrite(wire, c, false); }
+
+void canonical_elements_into(Kind kind, ByteView wire, const Classification& c, Bytes& out) {
+    out.assign(wire.begin(), wire.end());
+    if (!c.arm || kind == Kind::header) return;
+    const std::size_t base = is_message(kind) ? info().header_size() : 0;
+    constexpr std::size_t block = 256;
+    std::uint8_t bytes[block];
+    for (const auto& run : element_runs(*c.arm)) {
+        const std::size_t at = base + run.offset;
+        if (at + 4 > out.size()) return;
+        const std::size_t present = std::min<std::size_t>(run.count, (out.size() - at) / 4);
+        for (std::size_t i = 0; i < present; i += block) {
+            const std::size_t n = std::min(block, present - i);
+            if (run.is_char) {
+                wire::byte_words::decode<true>(wire.data() + at + 4 * i, n, bytes);
+                wire::byte_words::encode<true>(bytes, n, out.data() + at + 4 * i);
+            } else {
+                wire::byte_words::decode<false>(wire.data() + at + 4 * i, n, bytes);
+                wire::byte_words::encode<false>(bytes, n, out.data() + at + 4 * i);
+            }
+        }
+        if (present < run.count) return;
+    }
+}
+Bytes low_byte_canonical(ByteView wire, const Classification& c) { return rewrite(wire, c, true); }
 
 std::string title(std::string_view first, std::string_view second, Kind kind, const ArmInfo* arm,
                   std::string_view what) {
@@ -290,11 +429,11 @@ Comparison compare_decoders(Kind kind, ByteView wire, std::span<const Codec* con
     cmp.classification = classify(kind, wire, framing);
     const auto& c = cmp.classification;
     const auto flag = c.deciding();
-    // The two rewrites reuse this classification's arm (canonical() and
+    // The two rewrites reuse this classification (canonical() and
     // low_byte_canonical() would classify again), and each is built only
     // for the rule that reads it.
-    const Bytes canon = c.rule == policy::DecoderRule::must_accept ? rewrite_arm(kind, wire, c.arm, false) : Bytes{};
-    const Bytes low = c.rule == policy::DecoderRule::acceptable ? rewrite_arm(kind, wire, c.arm, true) : Bytes{};
+    const Bytes canon = c.rule == policy::DecoderRule::must_accept ? rewrite(wire, c, false) : Bytes{};
+    const Bytes low = c.rule == policy::DecoderRule::acceptable ? rewrite(wire, c, true) : Bytes{};
     auto finding = [&](std::string_view a, std::string_view b, std::string_view what, std::string detail) {
         cmp.findings.push_back({std::string(a), std::string(b), title(a, b, kind, c.arm, what), std::move(detail), flag});
     };

@@ -10,6 +10,7 @@
 // selects, so a changed discriminant is judged by the arm it now names.
 #pragma once
 
+#include <array>
 #include <optional>
 #include <span>
 #include <string>
@@ -31,8 +32,21 @@ struct ElementSite {
 };
 
 // element_sites lists the element words of an arm's payload in wire order
-// (empty for a void arm). Computed once per arm from the AST.
+// (empty for a void arm). Computed once for every arm from the AST.
 const std::vector<ElementSite>& element_sites(const ArmInfo& arm);
+
+// ElementRun is a stretch of consecutive element words of one kind (char or
+// unsigned char): the unit the classification scans with the cxx runtime's
+// bulk kernel. first_site indexes element_sites(arm).
+struct ElementRun {
+    std::size_t offset = 0;
+    std::size_t count = 0;
+    bool is_char = true;
+    std::size_t first_site = 0;
+};
+
+// element_runs: the arm's element sites grouped into runs, in wire order.
+const std::vector<ElementRun>& element_runs(const ArmInfo& arm);
 
 // FlagAt is one policy row that applies to a wire, and where.
 struct FlagAt {
@@ -49,8 +63,23 @@ struct FlagAt {
 // that results (the strictest of them; must_accept when none applies).
 struct Classification {
     const ArmInfo* arm = nullptr;  // the arm the discriminant names, when it names one
-    std::vector<FlagAt> flags;
+    std::vector<FlagAt> flags;     // empty when summary_only
     policy::DecoderRule rule = policy::DecoderRule::must_accept;
+    // The summary, kept in both modes: the set of flags that apply (bit
+    // 1 << Flag), each one's first offset (valid for the flags in
+    // flag_set), and the first flag seen of each decoder rule.
+    std::uint64_t flag_set = 0;
+    std::array<std::size_t, 16> first_offset{};
+    std::array<policy::Flag, 3> first_of_rule{policy::Flag::canonical, policy::Flag::canonical,
+                                              policy::Flag::canonical};
+    // summary_only (set before classify_into) skips the list of flags and
+    // stops looking for a flag once its first word is known: the fuzz
+    // targets' fast tier needs only the summary, and a fuzzed wire can have
+    // thousands of flagged words. (A zero_extended_char word in a block of
+    // elements that also holds a non-canonical one past the first may then
+    // go unseen; that flag decides nothing, since its rule is must_accept.)
+    bool summary_only = false;
+    bool has(policy::Flag flag) const { return flag_set & (std::uint64_t{1} << static_cast<unsigned>(flag)); }
     // deciding is the first flag with the resulting rule (canonical when
     // there is none): the flag a report names.
     policy::Flag deciding() const;
@@ -60,6 +89,8 @@ struct Classification {
 // classify judges a wire of any kind, framed kinds in the given framing
 // profile. It never fails.
 Classification classify(Kind kind, ByteView wire, Framing framing = Framing::seed);
+// classify_into is classify into `c`, keeping its summary_only.
+void classify_into(Kind kind, ByteView wire, Framing framing, Classification& c);
 
 // canonical rewrites every zero-extended char element >= 0x80 (00 00 00 XX)
 // to its sign-extended form (FF FF FF XX) and changes nothing else: the
@@ -70,6 +101,20 @@ Bytes canonical(Kind kind, ByteView wire, Framing framing = Framing::seed);
 // unsigned char element to the canonical word of its low 8 bits: what
 // libtirpc's lenient decoder reads, re-encoded.
 Bytes low_byte_canonical(Kind kind, ByteView wire, Framing framing = Framing::seed);
+
+// The same two rewrites from a classification already made of `wire`: they
+// rewrite exactly the element words it flagged (zero_extended_char; with
+// low_byte also non_canonical_char and non_canonical_uchar).
+Bytes canonical(ByteView wire, const Classification& c);
+Bytes low_byte_canonical(ByteView wire, const Classification& c);
+// canonical_into writes either rewrite into `out`, reusing its capacity.
+void canonical_into(ByteView wire, const Classification& c, bool low_byte, Bytes& out);
+// canonical_elements_into rewrites every element word the wire holds to the
+// canonical word of its low byte, with the cxx runtime's bulk kernels: for a
+// must_accept wire that is canonical(wire) (its element words are all
+// canonical or zero-extended), for an acceptable one low_byte_canonical(wire).
+// It needs only the classification's arm, so a summary_only one will do.
+void canonical_elements_into(Kind kind, ByteView wire, const Classification& c, Bytes& out);
 
 // Answer is one implementation's decode of a wire and, when it accepted,
 // its own re-encoding of the decoded value.

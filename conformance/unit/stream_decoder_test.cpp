@@ -195,3 +195,30 @@ BOOST_AUTO_TEST_CASE(end_of_stream_inside_a_message_is_truncated) {
     BOOST_TEST(error->flag == "truncated");
     BOOST_TEST(error->offset == std::optional<std::size_t>(cut));
 }
+
+BOOST_AUTO_TEST_CASE(reset_starts_a_new_stream_as_the_decoder_was_made) {
+    // A detecting decoder, broken and mid-message, then reset: it detects
+    // the next stream's profile afresh and reads it whole from offset 0.
+    const Stream seed = every_arm_stream(Direction::client, Framing::seed);
+    const Stream libvirt = every_arm_stream(Direction::client, Framing::libvirt_0_3);
+    StreamDecoder decoder = StreamDecoder::detecting(Direction::client);
+    Bytes broken = seed.bytes;
+    put_be32(broken, seed.messages[0].size(), 0xDEADBEEF);
+    BOOST_TEST(decoder.feed(broken, [](const StreamDecoder::Frame&) {}).has_value());
+    decoder.reset();
+    BOOST_TEST(!decoder.broken());
+    BOOST_TEST(!decoder.framing().has_value());
+    BOOST_TEST((feed_in_chunks(decoder, libvirt.bytes, [] { return std::size_t{5}; }) == libvirt.messages));
+    BOOST_TEST(decoder.framing() == std::optional<Framing>(Framing::libvirt_0_3));
+    // Cut short, then reset: the partial message is gone.
+    BOOST_TEST(!decoder.feed(ByteView(seed.bytes).first(3), [](const StreamDecoder::Frame&) {}).has_value());
+    decoder.reset();
+    BOOST_TEST((feed_in_chunks(decoder, seed.bytes, [] { return std::size_t{4096}; }) == seed.messages));
+    BOOST_TEST(decoder.framing() == std::optional<Framing>(Framing::seed));
+    // A decoder of a fixed profile keeps it.
+    StreamDecoder fixed(Direction::client, Framing::libvirt_0_3);
+    BOOST_TEST(fixed.feed(seed.bytes, [](const StreamDecoder::Frame&) {}).has_value());
+    fixed.reset();
+    BOOST_TEST(fixed.framing() == std::optional<Framing>(Framing::libvirt_0_3));
+    BOOST_TEST((feed_in_chunks(fixed, libvirt.bytes, [] { return std::size_t{1}; }) == libvirt.messages));
+}

@@ -74,7 +74,8 @@ int main(int argc, char** argv) {
     } else if (target == "header_fuzzer") {
         directions = {Direction::client, Direction::server};
         max_len = info.header_size() + info.max_any_payload() + 8;
-    } else if (target == "client_payload_fuzzer" || target == "server_payload_fuzzer") {
+    } else if (target == "client_payload_fuzzer" || target == "server_payload_fuzzer" ||
+               target == "client_dynamic_fuzzer" || target == "server_dynamic_fuzzer") {
         directions = {target[0] == 'c' ? Direction::client : Direction::server};
         framed = false;
         max_len = info.max_payload(directions[0]) + 8;

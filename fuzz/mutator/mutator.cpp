@@ -177,6 +177,9 @@ std::optional<Surface> surface_from_name(std::string_view name) {
     if (name == "header") return Surface::header;
     if (name == "client_payload") return Surface::client_payload;
     if (name == "server_payload") return Surface::server_payload;
+    // The dynamic codec's targets read payloads too.
+    if (name == "client_dynamic") return Surface::client_payload;
+    if (name == "server_dynamic") return Surface::server_payload;
     if (name == "client_stream") return Surface::client_stream;
     if (name == "server_stream") return Surface::server_stream;
     // The daemon's conversation target reads a client stream in the same format.

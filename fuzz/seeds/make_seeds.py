@@ -92,6 +92,8 @@ def main():
     for direction in ("client", "server"):
         for tc, result, wire in load(golden, direction):
             write(out, f"{direction}_payload_fuzzer", f"{direction}-{tc}-{result}", wire)
+            # The dynamic codec's own targets read the same payloads.
+            write(out, f"{direction}_dynamic_fuzzer", f"{direction}-{tc}-{result}", wire)
         for folder, prefix in PROFILES:
             messages = list(load(golden, f"{folder}{direction}_message"))
             for tc, result, wire in messages:

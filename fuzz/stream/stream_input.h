@@ -19,8 +19,10 @@ struct StreamInput {
     Bytes stream;                          // the parts concatenated
 };
 
-// to_parts splits an input into its parts. Never fails.
+// to_parts splits an input into its parts. Never fails. to_parts_into
+// does it into `out`, reusing its buffers.
 StreamInput to_parts(ByteView input);
+void to_parts_into(ByteView input, StreamInput& out);
 
 // from_parts writes `stream` as parts of `chunk_sizes` (cycled; 0 and sizes
 // above 65535 are clamped), the inverse of to_parts.
@@ -43,7 +45,8 @@ std::vector<ByteView> split_frames(ByteView stream);
 //    goes through check_wire (every codec, canonical round trip);
 //  * a framing error names a message the policy rejects;
 //  * frames and error are the same whatever the chunking (one chunk, the
-//    input's chunks, one byte at a time for short streams).
+//    input's chunks; one byte at a time for short streams, on the inputs
+//    the tiered oracle picks for its full check: compare/differential.h).
 void check_stream(Direction direction, ByteView input);
 
 }  // namespace qemud::fuzz

@@ -297,20 +297,25 @@ std::string FramingProfile::reading_hint(ByteView wire) const {
 Outcome<Framing> detect_framing(ByteView first_header, std::size_t at) {
     std::optional<Framing> found;
     int matches = 0;
-    std::string readings;
     for (const Framing f : all_framings) {
         const FramingProfile& p = framing_profile(f);
         if (first_header.size() < p.header_size())
             return flagged("", at + first_header.size(), policy::Flag::truncated,
                            "the stream ends before its first header is complete");
+        if (p.read(first_header.data()).constant == p.constant()) found = f, ++matches;
+    }
+    if (matches == 1) return *found;
+    // Only a refusal describes the readings (a stream decoder meets every
+    // first header here, so the common case builds no text).
+    std::string readings;
+    for (const Framing f : all_framings) {
+        const FramingProfile& p = framing_profile(f);
         const HeaderWords w = p.read(first_header.data());
         const bool match = w.constant == p.constant();
         readings += (readings.empty() ? "" : "; ") + std::string(p.name()) + " reads " + std::string(p.constant_title()) + " " +
                     hex32(w.constant) + (match ? "" : " (not " + hex32(p.constant()) + ")") + " and length " +
                     std::to_string(w.length);
-        if (match) found = f, ++matches;
     }
-    if (matches == 1) return *found;
     return flagged("", at, policy::Flag::bad_magic,
                    std::string(matches ? "the first header is ambiguous: " : "the first header is no profile's: ") +
                        readings);

@@ -72,12 +72,16 @@ struct PathSegment {
 
 // Failure describes why a decode or encode failed. flag is a policy flag
 // name (policy::name) or "value"; offset is the byte offset in the input
-// (decode only); path lists segments innermost first.
+// (decode only); path lists segments innermost first. A quiet Failure
+// records the flag and offset only: no message is built and no path kept,
+// so a rejected input allocates nothing (for hot loops that reject most of
+// what they read, such as a fuzzer's).
 struct Failure {
     std::string_view flag;
     std::optional<std::size_t> offset;
     std::string message;
     std::vector<PathSegment> path;
+    bool quiet = false;
 
     void set(std::string_view new_flag, std::optional<std::size_t> new_offset, std::string new_message) {
         flag = new_flag;
@@ -85,8 +89,20 @@ struct Failure {
         message = std::move(new_message);
         path.clear();
     }
-    void push(const char* member) { path.push_back({member, 0}); }
-    void push(std::size_t index) { path.push_back({nullptr, index}); }
+    // set_quiet: the flag and offset of a quiet Failure; true when the
+    // caller may skip describing the failure.
+    bool set_quiet(std::string_view new_flag, std::optional<std::size_t> new_offset) {
+        if (!quiet) return false;
+        flag = new_flag;
+        offset = new_offset;
+        return true;
+    }
+    void push(const char* member) {
+        if (!quiet) path.push_back({member, 0});
+    }
+    void push(std::size_t index) {
+        if (!quiet) path.push_back({nullptr, index});
+    }
 
     // path_string joins the segments outermost first:
     // "data.domainCreateReply.name[17]"; "" for the whole input.
@@ -142,17 +158,20 @@ inline std::string hex32(std::uint32_t w) {
 
 [[gnu::cold, gnu::noinline]] inline void fail_truncated(Failure& f, std::size_t offset, std::size_t needed,
                                                         std::size_t left) {
+    if (f.set_quiet(policy::name(policy::Flag::truncated), offset)) return;
     f.set(policy::name(policy::Flag::truncated), offset,
           "input ends inside the field: " + std::to_string(needed) + " bytes needed, " + std::to_string(left) +
               " left");
 }
 
 [[gnu::cold, gnu::noinline]] inline void fail_char_word(Failure& f, std::size_t offset, std::uint32_t word) {
+    if (f.set_quiet(policy::name(policy::char_word_flag(policy::classify_char_word(word))), offset)) return;
     f.set(policy::name(policy::char_word_flag(policy::classify_char_word(word))), offset,
           "char element " + hex32(word) + " is not a sign- or zero-extended byte");
 }
 
 [[gnu::cold, gnu::noinline]] inline void fail_uchar_word(Failure& f, std::size_t offset, std::uint32_t word) {
+    if (f.set_quiet(policy::name(policy::Flag::non_canonical_uchar), offset)) return;
     f.set(policy::name(policy::Flag::non_canonical_uchar), offset,
           "unsigned char element " + hex32(word) + " is not a zero-extended byte");
 }
@@ -311,6 +330,7 @@ std::int64_t discriminant_value(std::uint32_t w) {
 
 template <class U>
 [[gnu::cold, gnu::noinline]] void fail_unknown_discriminant(Failure& f, std::size_t offset, std::int64_t value) {
+    if (f.set_quiet(policy::name(policy::Flag::unknown_discriminant), offset)) return;
     using D = std::remove_cvref_t<decltype(std::declval<U&>().*xdr::UnionTraits<U>::discriminant)>;
     std::string message = "discriminant " + std::to_string(value);
     if constexpr (std::is_enum_v<D>)
@@ -613,6 +633,7 @@ bool decode(std::span<const std::uint8_t> input, T& out, Failure& f) {
     if (!decode_value(r, out, f)) return false;
 #endif
     if (r.remaining() != 0) [[unlikely]] {
+        if (f.set_quiet(policy::name(policy::Flag::trailing_bytes), r.offset())) return false;
         f.set(policy::name(policy::Flag::trailing_bytes), r.offset(),
               std::to_string(r.remaining()) + " bytes after the last field");
         return false;

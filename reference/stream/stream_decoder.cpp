@@ -11,13 +11,22 @@ namespace qemud {
 StreamDecoder::StreamDecoder(Direction direction, Framing framing)
     : direction_(direction),
       profile_(&framing_profile(framing)),
+      fixed_profile_(profile_),
       header_size_(ProtocolInfo::get().header_size()),
       buffer_(header_size_ + ProtocolInfo::get().max_payload(direction)) {}
 
 StreamDecoder StreamDecoder::detecting(Direction direction) {
     StreamDecoder decoder(direction);
-    decoder.profile_ = nullptr;
+    decoder.profile_ = decoder.fixed_profile_ = nullptr;
     return decoder;
+}
+
+void StreamDecoder::reset() {
+    profile_ = fixed_profile_;
+    buffered_ = 0;
+    message_start_ = 0;
+    consumed_ = 0;
+    error_.reset();
 }
 
 std::optional<Framing> StreamDecoder::framing() const {

@@ -49,6 +49,10 @@ public:
     // truncated), or the earlier framing error, or nothing.
     std::optional<CodecError> finish() const;
 
+    // reset starts a new stream: as a decoder made the way this one was
+    // (detecting, or of its fixed profile), keeping the buffer, so a loop
+    // over many streams (a fuzz target's) allocates it once.
+    void reset();
     // consumed is the number of stream bytes fed so far.
     std::size_t consumed() const { return consumed_; }
     bool broken() const { return error_.has_value(); }
@@ -59,6 +63,7 @@ private:
 
     Direction direction_;
     const FramingProfile* profile_;  // nullptr until a detecting decoder's first header
+    const FramingProfile* fixed_profile_;  // the profile a fixed decoder starts with; nullptr when detecting
     std::uint32_t header_size_;
     Bytes buffer_;              // capacity: header + largest payload, allocated once
     std::size_t buffered_ = 0;  // bytes of the current partial message in buffer_

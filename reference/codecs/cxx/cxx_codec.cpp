@@ -42,6 +42,19 @@ std::optional<CodecError> decode_root(ByteView input, T& out) {
 }
 
 template <class T>
+std::optional<Rejection> decode_quiet_root(ByteView input, T& out) {
+    try {
+        wire::Failure f;
+        f.quiet = true;
+        if (wire::decode(input, out, f)) [[likely]]
+            return std::nullopt;
+        return Rejection{f.flag, f.offset};
+    } catch (const std::exception&) {
+        return Rejection{"internal", std::nullopt};
+    }
+}
+
+template <class T>
 std::optional<CodecError> encode_root(const T& value, Bytes& out) {
     try {
         wire::Failure f;
@@ -64,6 +77,12 @@ std::optional<CodecError> decode(ByteView payload, model::qemud_packet_server& o
 }
 std::optional<CodecError> decode(ByteView eight_bytes, model::qemud_packet_header& out) {
     return decode_root(eight_bytes, out);
+}
+std::optional<Rejection> decode_quiet(ByteView payload, model::qemud_packet_client& out) {
+    return decode_quiet_root(payload, out);
+}
+std::optional<Rejection> decode_quiet(ByteView payload, model::qemud_packet_server& out) {
+    return decode_quiet_root(payload, out);
 }
 std::optional<CodecError> encode(const model::qemud_packet_client& value, Bytes& out) {
     return encode_root(value, out);

@@ -38,6 +38,17 @@ std::optional<CodecError> decode(ByteView payload, model::qemud_packet_server& o
 std::optional<CodecError> decode(ByteView eight_bytes, model::qemud_packet_header& out);
 std::optional<CodecError> decode(ByteView eight_bytes, model::qemud_packet_header_libvirt_0_3& out);
 
+// Rejection is a failed decode without its message or path: the policy
+// flag (static storage) and the byte offset. decode_quiet is decode for
+// hot loops that reject most of what they read (the fuzz targets' fast
+// tier): a rejection allocates nothing.
+struct Rejection {
+    std::string_view flag;
+    std::optional<std::size_t> offset;
+};
+std::optional<Rejection> decode_quiet(ByteView payload, model::qemud_packet_client& out);
+std::optional<Rejection> decode_quiet(ByteView payload, model::qemud_packet_server& out);
+
 std::optional<CodecError> encode(const model::qemud_packet_client& value, Bytes& out);
 std::optional<CodecError> encode(const model::qemud_packet_server& value, Bytes& out);
 std::optional<CodecError> encode(const model::qemud_packet_header& value, Bytes& out);
