@@ -29,7 +29,8 @@
 #                  builds: one build instead of two for the everyday check
 #                  (ctest's fuzz_ossfuzz_local, which fuzz_smoke and
 #                  detection reuse), written to .../<engine>-address+undefined/
-#     --matrix     the four pairs .clusterfuzzlite/project.yaml lists, in turn
+#     --matrix     every engine with every sanitizer fuzz/oss-fuzz/project.yaml
+#                  lists (four pairs), in turn
 #     target...    only these (default: every target the build defines)
 # Differences from the real image: the compilers are this machine's (clang,
 # Debian's afl++ and its driver /usr/lib/afl/libAFLDriver.a); C++ is built
