@@ -24,8 +24,8 @@
 #     --no-fuzz           skip the fuzz family (also when clang's libFuzzer is missing)
 #     --write-baseline    copy the matrix to the baseline and docs' table (after a full run)
 # The canary build must exist (ci/build.sh -DQEMUD_CANARIES=ON); the canary fuzz targets are built
-# here in the clang tree ctest's fuzz build left (build-ossfuzz/), or else in
-# build-fuzz/ (preset clang-fuzz). The defaults are the committed baseline's
+# here in the clang tree ctest's fuzz build left (build-ossfuzz/libfuzzer-address+undefined/),
+# or else in build-fuzz/ (preset clang-fuzz). The defaults are the committed baseline's
 # budget: fuzzing is bounded by executions so the matrix is reproducible.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -64,7 +64,7 @@ if [ "$fuzz" -eq 1 ]; then
   fi
 fi
 if [ "$fuzz" -eq 1 ]; then
-  fuzz_tree=build-ossfuzz/work/qemud-ossfuzz-build
+  fuzz_tree=build-ossfuzz/libfuzzer-address+undefined/work/qemud-ossfuzz-build
   if [ -f "$fuzz_tree/build.ninja" ]; then
     cmake "$fuzz_tree" -DQEMUD_CANARIES=ON >/dev/null
   else

@@ -8,6 +8,10 @@
 # dictionary. Fails on a failed build, an afl-fuzz that cannot start, or
 # any crash or hang it saves (left in build-afl/smoke/<target>/).
 #   ci/fuzz_afl_smoke.sh [target...]   # default: header_fuzzer
+# QEMUD_AFL_SMOKE_BIN_DIR: fuzz targets already built there (an AFL++ $OUT
+# with each target's .dict and _seed_corpus.zip beside it) instead of
+# building; ctest sets it to what fuzz_ossfuzz_local/afl-address built
+# (OSS-Fuzz's afl + address build), so CI builds AFL++ targets once.
 # Exit 77 (skipped) without afl++; 1 under QEMUD_REQUIRE_ALL=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,16 +24,24 @@ seconds=${QEMUD_AFL_SMOKE_SECONDS:-10}
 python3 ci/lib/require_tools.py afl || exit $?
 
 root=$PWD/build-afl
-export CC=afl-clang-fast CXX=afl-clang-fast++
-export CFLAGS="-O1 -fno-omit-frame-pointer -gline-tables-only -fsanitize=address,undefined -fno-sanitize-recover=undefined"
-export CXXFLAGS="$CFLAGS"
-export LIB_FUZZING_ENGINE=/usr/lib/afl/libAFLDriver.a
-export SRC=$root/src WORK=$root/work OUT=$root/out
-export AFL_QUIET=1  # the compiler wrapper's banner, once per file
-export QEMUD_FUZZ_TARGETS="${targets[*]}"
-rm -rf "$OUT"
-mkdir -p "$SRC" "$WORK" "$OUT"
-bash fuzz/ossfuzz_build.sh >"$root/build.log" 2>&1 || { tail -n 40 "$root/build.log"; echo "fuzz_afl_smoke: build failed"; exit 1; }
+if [ -n "${QEMUD_AFL_SMOKE_BIN_DIR:-}" ]; then
+  OUT=$QEMUD_AFL_SMOKE_BIN_DIR
+  for t in "${targets[@]}"; do
+    [ -x "$OUT/$t" ] || { echo "fuzz_afl_smoke: $OUT/$t not found (run ci/fuzz_ossfuzz_local.sh --engine afl first)"; exit 1; }
+  done
+  echo "fuzz_afl_smoke: fuzzing the targets in $OUT"
+else
+  export CC=afl-clang-fast CXX=afl-clang-fast++
+  export CFLAGS="-O1 -fno-omit-frame-pointer -gline-tables-only -fsanitize=address,undefined -fno-sanitize-recover=undefined"
+  export CXXFLAGS="$CFLAGS"
+  export LIB_FUZZING_ENGINE=/usr/lib/afl/libAFLDriver.a
+  export SRC=$root/src WORK=$root/work OUT=$root/out
+  export AFL_QUIET=1  # the compiler wrapper's banner, once per file
+  export QEMUD_FUZZ_TARGETS="${targets[*]}"
+  rm -rf "$OUT"
+  mkdir -p "$SRC" "$WORK" "$OUT"
+  bash fuzz/ossfuzz_build.sh >"$root/build.log" 2>&1 || { tail -n 40 "$root/build.log"; echo "fuzz_afl_smoke: build failed"; exit 1; }
+fi
 
 # afl-fuzz refuses to start on a machine tuned for something else (CPU
 # frequency scaling, a core_pattern that pipes to a crash handler, no free

@@ -22,7 +22,7 @@ WRONG = {
     "detection.sh": ["--fuzz-runs", "0"],
     "fuzz_afl_smoke.sh": ["--bogus"],
     "fuzz_campaign.sh": ["-t"],
-    "fuzz_ossfuzz_local.sh": ["extra"],
+    "fuzz_ossfuzz_local.sh": ["--engine", "honggfuzz"],
     "fuzz_planted.sh": ["--oracle", "quick"],
     "fuzz_seeds.sh": ["no_such_fuzzer"],
     "fuzz_smoke.sh": ["--bogus"],

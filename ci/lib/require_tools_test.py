@@ -26,7 +26,9 @@ CHECKER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "require_tool
 MUST_DECLARE = {"conform/node_shim": "node", "conform/node_shim_libvirt": "node", "shim_selftest": "node",
                 "golden_schema": "jsonschema"}
 # Registered only in the GCC build (not under QEMUD_ENABLE_FUZZING).
-MAY_DECLARE = {"fuzz_smoke": "libfuzzer", "fuzz_ossfuzz_local": "libfuzzer"}
+MAY_DECLARE = {"fuzz_smoke": "libfuzzer", "fuzz_ossfuzz_local": "libfuzzer",
+               "fuzz_ossfuzz_local/libfuzzer-undefined": "libfuzzer", "fuzz_ossfuzz_local/afl-address": "afl",
+               "fuzz_afl_smoke": "afl"}
 
 
 def registered_tests(ctest, build):

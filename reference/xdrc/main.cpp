@@ -5,13 +5,20 @@
 //   xdrc --emit json-schema [--include MORE.x]... [--envelope ENVELOPE.json] -o OUT INPUT.x
 //   xdrc --check INPUT.x        (parse only)
 //
+// Without CLI11 (the fuzz-only build, QEMUD_BUILD_TOOLS=OFF) the same
+// options are read by read_arguments below: no abbreviations, no --help
+// text beyond the usage lines, no checks CLI11 would add.
+//
 // Exit status: 0 written (or checked), 1 the input is not valid XDR (the
 // message is "file:line:col: what"; a directory or an empty file included)
 // or the envelope does not fit the types (a name defined twice, a
 // reference to no definition),
 // 2 bad arguments or an I/O failure (one line naming the path; the old
 // output is left as it was, and no temporary is left behind).
+#ifdef QEMUD_XDRC_CLI11
 #include <CLI/CLI.hpp>
+#endif
+#include <iterator>
 #include <filesystem>
 #include <iostream>
 #include <sys/stat.h>
@@ -43,10 +50,7 @@ std::string source_name_of(const std::string& input) {
     return "reference/" + path.filename().string();
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-    CLI::App app{"xdrc: the qemud-harness XDR compiler (rpcgen's dialect of RFC 4506)"};
+struct Arguments {
     std::string emit;
     std::string output;
     std::string input;
@@ -54,19 +58,88 @@ int main(int argc, char** argv) {
     std::vector<std::string> includes;
     std::string envelope;
     bool check_only = false;
-    app.add_option("--emit", emit, "What to generate")
-        ->check(CLI::IsMember({"embed", "cxx-model", "rpcgen-bridge", "json-schema"}));
+};
+
+const char* const kEmitters[] = {"embed", "cxx-model", "rpcgen-bridge", "json-schema"};
+
+#ifndef QEMUD_XDRC_CLI11
+// read_arguments: xdrc's options without CLI11. Returns -1 to go on, else
+// the exit status (0 after --help or --version, 2 on a wrong argument).
+int read_arguments(int argc, char** argv, Arguments& args) {
+    const char* const usage =
+        "usage: xdrc --emit embed|cxx-model|rpcgen-bridge|json-schema [--symbol NAME] [--include MORE.x]...\n"
+        "            [--envelope ENVELOPE.json] -o OUT INPUT.x\n"
+        "       xdrc --check INPUT.x\n";
+    bool have_input = false;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        auto value = [&](std::string& into) {
+            if (i + 1 >= argc) {
+                std::cerr << "xdrc: " << arg << " needs a value\n" << usage;
+                return false;
+            }
+            into = argv[++i];
+            return true;
+        };
+        if (arg == "-h" || arg == "--help") {
+            std::cout << usage;
+            return 0;
+        } else if (arg == "--version") {
+            std::cout << qemud::version_text("xdrc") << "\n";
+            return 0;
+        } else if (arg == "--emit") {
+            if (!value(args.emit)) return 2;
+            bool known = false;
+            for (const char* e : kEmitters) known = known || args.emit == e;
+            if (!known) {
+                std::cerr << "xdrc: --emit: unknown emitter '" << args.emit << "'\n" << usage;
+                return 2;
+            }
+        } else if (arg == "-o" || arg == "--output") {
+            if (!value(args.output)) return 2;
+        } else if (arg == "--symbol") {
+            if (!value(args.symbol)) return 2;
+        } else if (arg == "--include") {
+            std::string include;
+            if (!value(include)) return 2;
+            args.includes.push_back(include);
+        } else if (arg == "--envelope") {
+            if (!value(args.envelope)) return 2;
+        } else if (arg == "--check") {
+            args.check_only = true;
+        } else if (arg.size() > 1 && arg[0] == '-') {
+            std::cerr << "xdrc: unknown option " << arg << "\n" << usage;
+            return 2;
+        } else if (have_input) {
+            std::cerr << "xdrc: one INPUT.x only, not also " << arg << "\n" << usage;
+            return 2;
+        } else {
+            args.input = arg;
+            have_input = true;
+        }
+    }
+    if (!have_input) {
+        std::cerr << "xdrc: INPUT.x is required\n" << usage;
+        return 2;
+    }
+    return -1;
+}
+#else
+int read_arguments(int argc, char** argv, Arguments& args) {
+    CLI::App app{"xdrc: the qemud-harness XDR compiler (rpcgen's dialect of RFC 4506)"};
+    app.add_option("--emit", args.emit, "What to generate")
+        ->check(CLI::IsMember(std::vector<std::string>(std::begin(kEmitters), std::end(kEmitters))));
     // A framing profile's header struct lives in its own .x file, and the
     // golden files' schema needs it beside protocol.x's types.
-    app.add_option("--include", includes, "With --emit json-schema: another .x file whose types are added");
-    app.add_option("--envelope", envelope,
+    app.add_option("--include", args.includes, "With --emit json-schema: another .x file whose types are added");
+    app.add_option("--envelope", args.envelope,
                    "With --emit json-schema: a JSON Schema document that uses the types (#/$defs/<name>); "
                    "the output is it, with the types added to its $defs");
-    app.add_option("-o,--output", output, "File to write");
-    app.add_option("--symbol", symbol, "With --emit embed: the C++ names are SYMBOL_text and SYMBOL_size")
+    app.add_option("-o,--output", args.output, "File to write");
+    app.add_option("--symbol", args.symbol, "With --emit embed: the C++ names are SYMBOL_text and SYMBOL_size")
         ->capture_default_str();
-    app.add_flag("--check", check_only, "Parse and check INPUT only; write nothing");
-    app.add_option("input", input, "The .x file")->required();
+    app.add_flag("--check", args.check_only, "Parse and check INPUT only; write nothing");
+    app.add_option("input", args.input, "The .x file")->required();
     app.set_version_flag("--version", qemud::version_text("xdrc"));
     try {
         app.parse(argc, argv);
@@ -74,6 +147,22 @@ int main(int argc, char** argv) {
         const int code = app.exit(e);
         return code == 0 ? 0 : 2;
     }
+    return -1;
+}
+#endif
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    Arguments args;
+    if (const int status = read_arguments(argc, argv, args); status >= 0) return status;
+    const std::string& emit = args.emit;
+    const std::string& output = args.output;
+    const std::string& input = args.input;
+    const std::string& symbol = args.symbol;
+    const std::vector<std::string>& includes = args.includes;
+    const std::string& envelope = args.envelope;
+    const bool check_only = args.check_only;
     if (!check_only && (emit.empty() || output.empty())) {
         std::cerr << "xdrc: --emit and -o are required unless --check is given\n";
         return 2;
