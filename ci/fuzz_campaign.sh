@@ -130,9 +130,12 @@ if [ "$use_afl" -eq 1 ] && [ ! -f "$mutator" ]; then
   echo "fuzz_campaign: no custom mutator at $mutator (build it: cmake --preset afl-mutator && cmake --build build-afl-mutator --target qemud_afl_mutator)" >&2
   exit 2
 fi
-afl_env
-# The main afl-fuzz syncs the foreign (libFuzzer) inputs every minute, not 15.
-export AFL_SYNC_TIME=1
+if [ "$use_afl" -eq 1 ]; then
+  afl_env
+  # The main afl-fuzz syncs the foreign (libFuzzer) inputs every 30 s
+  # (AFL_SYNC_TIME minutes, halved for a main instance), not every 15 min.
+  export AFL_SYNC_TIME=1
+fi
 
 # afl_start T DIR SECONDS [FOREIGN]: afl_jobs instances in the background
 # (their pids in afl_pids), output in DIR/afl/<main|sN>/, logs DIR/afl-<name>.log.

@@ -17,8 +17,8 @@
                 largest). The two engines count coverage differently
                 (libFuzzer: its coverage counters; AFL++: edges of its map),
                 so their rows are never mixed.
-  summary.json  the engines, seconds, total execs, final exec/s, coverage
-                and features per engine, the corpus before and after, and the
+  summary.json  the engines, seconds, total execs, final and average exec/s,
+                coverage and features per engine, the corpus before and after, and the
                 finding groups (DIR/findings.tsv: count, key, minimized file).
   coverage.png, execs_per_s.png  over time, one line per engine (matplotlib,
                 Agg backend; left out with a note in summary.json when
@@ -52,15 +52,20 @@ ROUND_LINE = re.compile(r"^qemud-campaign: round at (?P<at>\d+)s")
 
 
 def parse_libfuzzer_log(path):
-    """Rows of one libFuzzer -fork log (one run or rounds), in order."""
+    """Rows of one libFuzzer -fork log (one run or rounds), in order. From
+    the second round on, coverage and features are the largest so far: a
+    round starts by loading the corpus again, and its first lines count only
+    what it has loaded."""
     rows = []
     base_time = base_execs = base_crashes = 0
+    rounds = 0
     last = None
     with open(path, errors="replace") as f:
         for line in f:
             r = ROUND_LINE.match(line)
             if r:
                 base_time = int(r.group("at"))
+                rounds += 1
                 if last:
                     base_execs, base_crashes = last["execs"], last["crashes"]
                 continue
@@ -72,6 +77,9 @@ def parse_libfuzzer_log(path):
                     "execs": base_execs + int(m.group("execs")), "execs_per_s": float(m.group("eps")),
                     "coverage": int(m.group("cov")), "features": int(m.group("ft")),
                     "corpus_size": int(m.group("corp")), "crashes": base_crashes + crashes}
+            if rounds > 1 and rows:
+                last["coverage"] = max(last["coverage"], rows[-1]["coverage"])
+                last["features"] = max(last["features"], rows[-1]["features"])
             rows.append(last)
     return rows
 
@@ -191,7 +199,7 @@ def plot(rows, target, directory):
     return written, None
 
 
-def engine_summary(rows, engine, stats=None):
+def engine_summary(rows, engine, seconds, stats=None):
     mine = [r for r in rows if r["engine"] == engine]
     last = mine[-1] if mine else {}
     s = {"samples": len(mine), "total_execs": last.get("execs", 0), "final_execs_per_s": last.get("execs_per_s", 0),
@@ -204,6 +212,8 @@ def engine_summary(rows, engine, stats=None):
         if execs:
             s["total_execs"] = execs
         s["instances"] = len(stats)
+    # The whole run's rate: the last sample's is one moment of it.
+    s["average_execs_per_s"] = round(s["total_execs"] / seconds, 1) if seconds else 0
     return s
 
 
@@ -225,7 +235,7 @@ def target_report(args):
     engines = args.engines.split(",")
     summary = {
         "target": args.target, "engines": engines, "seconds": args.seconds,
-        "per_engine": {e: engine_summary(rows, e, stats if e == "afl" else None) for e in engines},
+        "per_engine": {e: engine_summary(rows, e, args.seconds, stats if e == "afl" else None) for e in engines},
         "corpus_before": args.corpus_before, "corpus_after": args.corpus_after,
         "findings": read_findings(os.path.join(d, "findings.tsv")),
         "status": args.status, "progress": "progress.csv", "plots": plots,
@@ -272,12 +282,12 @@ def campaign_report(args):
          "<p>%s, %d target(s), %d execs, %d finding group(s)%s</p>" % (
              link("summary.json"), len(targets), summary["total_execs"], summary["findings"],
              ", coverage report: " + link("coverage-html/index.html") if coverage else ", no coverage report"),
-         "<table><tr><th>target</th><th>engines</th><th>seconds</th><th>execs</th><th>final exec/s</th>"
+         "<table><tr><th>target</th><th>engines</th><th>seconds</th><th>execs</th><th>exec/s (average)</th>"
          "<th>coverage</th><th>corpus</th><th>findings</th><th>status</th></tr>"]
     for t in targets:
         name = t["target"]
         pe = t.get("per_engine", {})
-        eps = ", ".join("%s %s" % (e, v.get("final_execs_per_s")) for e, v in pe.items())
+        eps = ", ".join("%s %s" % (e, v.get("average_execs_per_s")) for e, v in pe.items())
         cov = ", ".join("%s %s" % (e, v.get("coverage")) for e, v in pe.items())
         h.append("<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s &rarr; %s</td>"
                  "<td>%d</td><td>%s</td></tr>" % (

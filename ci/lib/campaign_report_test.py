@@ -44,6 +44,16 @@ class Parsers(unittest.TestCase):
         self.assertEqual([r["execs"] for r in rows], [5000, 300000, 306000, 550000])
         self.assertEqual([r["crashes"] for r in rows], [1, 1, 1, 3])
         self.assertEqual(rows[-1]["coverage"], 1575)
+        # The second round's first line counts part of the corpus: never below the first round's.
+        self.assertEqual(rows[2]["coverage"], 1560)
+
+    def test_libfuzzer_rounds_keep_the_largest_coverage(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            log = os.path.join(tmp, "fuzz.log")
+            with open(os.path.join(DATA, "libfuzzer_rounds.log")) as f, open(log, "w") as g:
+                g.write(f.read().replace("#6000: cov: 1560 ft: 3500", "#6000: cov: 1200 ft: 3000"))
+            rows = campaign_report.parse_libfuzzer_log(log)
+            self.assertEqual((rows[2]["coverage"], rows[2]["features"]), (1540, 3400))
 
     def test_afl_plot_data(self):
         rows = campaign_report.parse_plot_data(os.path.join(DATA, "afl_plot_data"))
@@ -104,6 +114,7 @@ class Reports(unittest.TestCase):
         self.assertEqual(s["per_engine"]["afl"]["instances"], 2)
         self.assertEqual(s["per_engine"]["afl"]["final_execs_per_s"], 3020.25)
         self.assertEqual(s["total_execs"], 114100)
+        self.assertEqual(s["per_engine"]["afl"]["average_execs_per_s"], 2410.0)
         self.assertEqual((s["corpus_before"], s["corpus_after"]), (277, 301))
         self.assertEqual(len(s["findings"]), 1)
         self.assertEqual(s["findings"][0]["count"], 2)
