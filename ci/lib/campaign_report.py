@@ -299,8 +299,10 @@ def campaign_report(args):
         name = t["target"]
         h.append('<h2 id="%s">%s</h2>' % (html.escape(name, quote=True), html.escape(name)))
         files = [link(name + "/summary.json", "summary.json"), link(name + "/progress.csv", "progress.csv")]
-        for log in ("fuzz.log", "afl.log", "merge.log"):
-            if os.path.isfile(os.path.join(out, name, log)):
+        tdir = os.path.join(out, name)
+        logs = ["fuzz.log"] + sorted(f for f in os.listdir(tdir) if f.startswith("afl-") and f.endswith(".log"))
+        for log in logs + ["merge.log"]:
+            if os.path.isfile(os.path.join(tdir, log)):
                 files.append(link(name + "/" + log, log))
         h.append("<p>%s</p>" % " &middot; ".join(files))
         if t.get("note"):

@@ -84,6 +84,8 @@ class Reports(unittest.TestCase):
             with open(os.path.join(afl, inst, "fuzzer_stats"), "w") as f:
                 f.write("execs_done        : %d\n" % (17000 if inst == "main" else 7100))
         shutil.copy(os.path.join(DATA, "libfuzzer_fork.log"), os.path.join(self.dir, "fuzz.log"))
+        with open(os.path.join(self.dir, "afl-main.log"), "w") as f:
+            f.write("afl-fuzz\n")
         os.makedirs(os.path.join(self.dir, "minimized"))
         crash = os.path.join(self.dir, "minimized", "header_fuzzer-group1-crash-1")
         with open(crash, "wb") as f:
@@ -142,6 +144,7 @@ class Reports(unittest.TestCase):
         with open(os.path.join(self.out, "index.html")) as f:
             page = f.read()
         for href in ("header_fuzzer/summary.json", "header_fuzzer/progress.csv", "header_fuzzer/fuzz.log",
+                     "header_fuzzer/afl-main.log",
                      "coverage-html/index.html", "header_fuzzer/minimized/header_fuzzer-group1-crash-1"):
             self.assertIn('href="%s"' % href, page)
         if HAVE_MATPLOTLIB:
