@@ -22,9 +22,9 @@
 #   both       one engine per core: JOBS/2 afl-fuzz instances (at least
 #              one) and libFuzzer on the rest (at least one), sharing what
 #              they find: afl-fuzz's main instance syncs libFuzzer's new
-#              inputs (-F, every minute: AFL_SYNC_TIME=1), and libFuzzer
-#              runs in rounds of QEMUD_FUZZ_SYNC_SECONDS (default 60), each
-#              reading the afl-fuzz queues afresh.
+#              inputs (-F; every 30 s: AFL_SYNC_TIME=1, halved for -M),
+#              and libFuzzer runs in rounds of QEMUD_FUZZ_SYNC_SECONDS
+#              (default 60), each reading the afl-fuzz queues afresh.
 # Then merges the committed corpus and what the engines found into the
 # campaign's own corpus/<target>/ (libFuzzer -merge=1: only inputs that add
 # coverage; with afl alone, afl-cmin). The committed corpus/ is left alone

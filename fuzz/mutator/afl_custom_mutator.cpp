@@ -8,8 +8,8 @@
 // afl_custom_init fails, and afl-fuzz with it, when it is unset or unknown.
 //
 // It runs inside afl-fuzz, which has neither sanitizers nor coverage
-// instrumentation, so it is built without them (the afl-mutator preset: GCC,
-// position-independent code). mutate() hands inputs it cannot parse or
+// instrumentation, so it is built without them (the afl-mutator preset:
+// clang -O1, position-independent code). mutate() hands inputs it cannot parse or
 // repair to LLVMFuzzerMutate, libFuzzer's byte mutator: here that is a
 // small byte mutator of our own (one byte flipped, inserted or removed),
 // seeded by afl_custom_init's seed. AFL_CUSTOM_MUTATOR_ONLY is not set by
