@@ -13,6 +13,8 @@ t=header_fuzzer
 for f in "${QEMUD_FUZZ_BIN_DIR:?}/$t" "${QEMUD_AFL_BIN_DIR:?}/$t" build-afl-mutator/fuzz/libqemud_afl_mutator.so; do
   [ -f "$f" ] || { echo "campaign_smoke: $f is not built (ctest fuzz_ossfuzz_local and fuzz_afl_smoke build them)"; exit 1; }
 done
+# ctest's own campaign folder (fuzz-campaign-smoke/) keeps only the last run.
+if [ "$(basename "${QEMUD_FUZZ_BUILD_DIR:-}")" = fuzz-campaign-smoke ]; then rm -rf "$QEMUD_FUZZ_BUILD_DIR/campaign"; fi
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 rc=0
