@@ -272,7 +272,10 @@ for t in "${targets[@]}"; do
   queues=()
   for q in "$dir"/afl/*/queue; do [ -d "$q" ] && queues+=("$q"); done
   if [ "$use_lf" -eq 1 ]; then
-    "$bin" -merge=1 -rss_limit_mb=2560 -timeout=25 "$dir/corpus" "corpus/$t" "$dir/new" "${queues[@]+"${queues[@]}"}" >"$dir/merge.log" 2>&1
+    # An input that crashes the merge is written to crashes/ (not to the
+    # current directory, libFuzzer's default), where it is grouped.
+    "$bin" -merge=1 -rss_limit_mb=2560 -timeout=25 -artifact_prefix="$dir/crashes/" \
+      "$dir/corpus" "corpus/$t" "$dir/new" "${queues[@]+"${queues[@]}"}" >"$dir/merge.log" 2>&1
   else
     # afl alone: afl-cmin over the committed corpus and the queues, flat.
     rm -rf "$dir/cmin-in" && mkdir -p "$dir/cmin-in"
@@ -289,7 +292,8 @@ for t in "${targets[@]}"; do
     rm -rf "corpus/$t" && cp -r "$dir/corpus" "corpus/$t"
   elif [ "$minimize_corpus" -eq 2 ]; then
     if [ "$use_lf" -eq 1 ]; then
-      "$bin" -merge=1 -rss_limit_mb=2560 -timeout=25 "corpus/$t" "$dir/new" "${queues[@]+"${queues[@]}"}" >>"$dir/merge.log" 2>&1
+      "$bin" -merge=1 -rss_limit_mb=2560 -timeout=25 -artifact_prefix="$dir/crashes/" \
+        "corpus/$t" "$dir/new" "${queues[@]+"${queues[@]}"}" >>"$dir/merge.log" 2>&1
     else
       for f in "$dir"/corpus/*; do [ -e "corpus/$t/$(basename "$f")" ] || cp "$f" "corpus/$t/"; done
     fi
