@@ -154,7 +154,7 @@ afl_start() {
 }
 PWD_ABS=$PWD
 
-# afl_monitor DIR: every 10 s a line from the main instance's fuzzer_stats.
+# afl_monitor T DIR: every 10 s a line from the main instance's fuzzer_stats.
 afl_monitor() {
   local t=$1 stats=$2/afl/main/fuzzer_stats
   while sleep 10; do

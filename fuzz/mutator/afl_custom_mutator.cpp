@@ -4,8 +4,11 @@
 // AFL_CUSTOM_MUTATOR_LIBRARY (AFL++'s docs/custom_mutators.md).
 //
 // The surface comes from QEMUD_FUZZ_SURFACE: a surface (header,
-// client_payload, ...) or a target name (header_fuzzer, ...);
-// afl_custom_init fails, and afl-fuzz with it, when it is unset or unknown.
+// client_payload, ...) or a target name (header_fuzzer, ...). When it is
+// unset or unknown afl_custom_init says so on stderr and returns null; and
+// since afl-fuzz (4.04c) does not check that result and would crash in the
+// first afl_custom_fuzz, it ends afl-fuzz itself (exit status 1) when called
+// by afl-fuzz (a non-null afl state; the dlopen check passes null).
 //
 // It runs inside afl-fuzz, which has neither sanitizers nor coverage
 // instrumentation, so it is built without them (the afl-mutator preset:
@@ -72,18 +75,25 @@ extern "C" std::size_t LLVMFuzzerMutate(std::uint8_t* data, std::size_t size, st
     return size;
 }
 
-extern "C" void* afl_custom_init(void* /*afl*/, unsigned int seed) {
+namespace {
+void* refuse(void* afl) {
+    if (afl) std::exit(1);  // inside afl-fuzz: stop it here, not in a crash later
+    return nullptr;
+}
+}  // namespace
+
+extern "C" void* afl_custom_init(void* afl, unsigned int seed) {
     const char* name = std::getenv("QEMUD_FUZZ_SURFACE");
     if (!name || !*name) {
         std::fprintf(stderr,
                      "qemud_afl_mutator: QEMUD_FUZZ_SURFACE is not set (a surface such as header or a target "
                      "such as header_fuzzer)\n");
-        return nullptr;
+        return refuse(afl);
     }
     const auto surface = qemud::fuzz::surface_from_name(name);
     if (!surface) {
         std::fprintf(stderr, "qemud_afl_mutator: QEMUD_FUZZ_SURFACE=%s names no surface or fuzz target\n", name);
-        return nullptr;
+        return refuse(afl);
     }
     auto* s = new (std::nothrow) State{*surface, name, seed, {}};
     return s;
@@ -92,6 +102,10 @@ extern "C" void* afl_custom_init(void* /*afl*/, unsigned int seed) {
 extern "C" std::size_t afl_custom_fuzz(void* data, std::uint8_t* buf, std::size_t buf_size, std::uint8_t** out_buf,
                                        std::uint8_t* add_buf, std::size_t add_buf_size, std::size_t max_size) {
     auto* s = static_cast<State*>(data);
+    if (!s) {  // init failed: the input as it is
+        *out_buf = buf;
+        return buf_size;
+    }
     current = s;
     const std::size_t room = std::max<std::size_t>(max_size, 1);
     s->out.assign(room, 0);
@@ -122,7 +136,7 @@ extern "C" std::size_t afl_custom_fuzz(void* data, std::uint8_t* buf, std::size_
 extern "C" const char* afl_custom_describe(void* data, std::size_t max_description_len) {
     auto* s = static_cast<State*>(data);
     static thread_local std::string d;
-    d = "qemud-" + s->name;
+    d = "qemud-" + (s ? s->name : std::string("unset"));
     if (d.size() > max_description_len) d.resize(max_description_len);
     return d.c_str();
 }
