@@ -3,10 +3,16 @@
 # fuzz_afl_smoke.sh: the second engine. Builds fuzz targets with AFL++
 # (afl-clang-fast, ASan + UBSan, AFL++'s libFuzzer driver as
 # LIB_FUZZING_ENGINE) through fuzz/ossfuzz_build.sh, as OSS-Fuzz's afl
-# builds do, into build-afl/out, then runs afl-fuzz on each for
-# QEMUD_AFL_SMOKE_SECONDS (default 10) from its seed corpus with its
-# dictionary. Fails on a failed build, an afl-fuzz that cannot start, or
-# any crash or hang it saves (left in build-afl/smoke/<target>/).
+# builds do, into build-afl/out, and the structure-aware mutator as an
+# AFL++ custom mutator (libqemud_afl_mutator.so, the afl-mutator preset's
+# plain build in build-afl-mutator/, checked by its ctest fuzz_afl_mutator),
+# then runs afl-fuzz on each target for QEMUD_AFL_SMOKE_SECONDS (default 10)
+# from its seed corpus with its dictionary and that mutator
+# (AFL_CUSTOM_MUTATOR_LIBRARY, QEMUD_FUZZ_SURFACE=<target>). Fails on a
+# failed build or mutator check, an afl-fuzz that cannot start or did not
+# install the mutator, or any crash or hang it saves (left in
+# build-afl/smoke/<target>/). Prints how many queue entries the mutator
+# made.
 #   ci/fuzz_afl_smoke.sh [target...]   # default: header_fuzzer
 # QEMUD_AFL_SMOKE_BIN_DIR: fuzz targets already built there (an AFL++ $OUT
 # with each target's .dict and _seed_corpus.zip beside it) instead of
@@ -24,6 +30,8 @@ seconds=${QEMUD_AFL_SMOKE_SECONDS:-10}
 python3 ci/lib/require_tools.py afl || exit $?
 
 root=$PWD/build-afl
+source ci/lib/afl.sh
+mkdir -p "$root"
 if [ -n "${QEMUD_AFL_SMOKE_BIN_DIR:-}" ]; then
   OUT=$QEMUD_AFL_SMOKE_BIN_DIR
   for t in "${targets[@]}"; do
@@ -31,22 +39,13 @@ if [ -n "${QEMUD_AFL_SMOKE_BIN_DIR:-}" ]; then
   done
   echo "fuzz_afl_smoke: fuzzing the targets in $OUT"
 else
-  export CC=afl-clang-fast CXX=afl-clang-fast++
-  export CFLAGS="-O1 -fno-omit-frame-pointer -gline-tables-only -fsanitize=address,undefined -fno-sanitize-recover=undefined"
-  export CXXFLAGS="$CFLAGS"
-  export LIB_FUZZING_ENGINE=/usr/lib/afl/libAFLDriver.a
-  export SRC=$root/src WORK=$root/work OUT=$root/out
-  export AFL_QUIET=1  # the compiler wrapper's banner, once per file
-  export QEMUD_FUZZ_TARGETS="${targets[*]}"
-  rm -rf "$OUT"
-  mkdir -p "$SRC" "$WORK" "$OUT"
-  bash fuzz/ossfuzz_build.sh >"$root/build.log" 2>&1 || { tail -n 40 "$root/build.log"; echo "fuzz_afl_smoke: build failed"; exit 1; }
+  afl_build "$root" "${targets[@]}" || { echo "fuzz_afl_smoke: build failed"; exit 1; }
+  OUT=$root/out
 fi
+afl_mutator_build "$root/mutator.log" || { echo "fuzz_afl_smoke: the custom mutator's build or check failed"; exit 1; }
 
-# afl-fuzz refuses to start on a machine tuned for something else (CPU
-# frequency scaling, a core_pattern that pipes to a crash handler, no free
-# core to bind to): none of that matters for a smoke run.
-export AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_AFFINITY=1 AFL_NO_UI=1
+afl_env
+export AFL_CUSTOM_MUTATOR_LIBRARY=$PWD/$AFL_MUTATOR
 status=0
 for t in "${targets[@]}"; do
   run=$root/smoke/$t
@@ -55,7 +54,7 @@ for t in "${targets[@]}"; do
   rc=0
   # -V: stop after that many seconds; -m none: ASan reserves terabytes of
   # address space; -t: per-input timeout in ms, as libFuzzer's -timeout=10.
-  (cd "$OUT" && afl-fuzz -V "$seconds" -i "$run/in" -o "$run/out" -x "$t.dict" -m none -t 10000 -- "./$t") \
+  (cd "$OUT" && QEMUD_FUZZ_SURFACE=$t afl-fuzz -V "$seconds" -i "$run/in" -o "$run/out" -x "$t.dict" -m none -t 10000 -- "./$t") \
     >"$run/afl.log" 2>&1 || rc=$?
   stats=$run/out/default/fuzzer_stats
   value() { sed -n "s/^$1 *: *//p" "$stats" 2>/dev/null || true; }
@@ -68,7 +67,13 @@ for t in "${targets[@]}"; do
     ls "$run/out/default/crashes" "$run/out/default/hangs" 2>/dev/null | sed 's/^/  /'
     status=1; continue
   fi
-  echo "fuzz_afl_smoke: PASS $t (${seconds}s): $(value execs_done) execs, $(value execs_per_sec) exec/s, corpus $(value corpus_count), coverage $(value bitmap_cvg)"
+  # The queue entries the custom mutator made are named by its
+  # afl_custom_describe (qemud-<target>).
+  custom=$(find "$run/out/default/queue" -maxdepth 1 -name "*qemud-$t*" | wc -l)
+  if ! grep -q "Custom mutator .* installed successfully" "$run/afl.log"; then
+    echo "fuzz_afl_smoke: FAIL $t: afl-fuzz did not load the custom mutator"; tail -n 30 "$run/afl.log"; status=1; continue
+  fi
+  echo "fuzz_afl_smoke: PASS $t (${seconds}s): $(value execs_done) execs, $(value execs_per_sec) exec/s, corpus $(value corpus_count) ($custom from the custom mutator), coverage $(value bitmap_cvg)"
   rm -rf "$run"
 done
 exit "$status"

@@ -15,7 +15,8 @@ packages=(
   nlohmann-json3-dev libcli11-dev      # JSON, command lines
   libbenchmark-dev                     # bench/
   clang libclang-rt-14-dev llvm        # libFuzzer, sanitizers, coverage reports
-  afl++                                # the second fuzzing engine (fuzz_afl_smoke)
+  afl++                                # the second fuzzing engine (fuzz_afl_smoke, fuzz_campaign --engine afl|both)
+  python3-matplotlib                   # fuzz_campaign's coverage and exec/s plots (ci/lib/campaign_report.py)
   python3 python3-jsonschema           # the python-xdrlib shim (xdrlib is in 3.11's stdlib); golden_schema test
   golang-go                            # golden_go_example: the vectors read with Go's standard library
   chromium                             # the report test: the HTML report rendered in a real browser
