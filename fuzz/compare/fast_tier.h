@@ -5,14 +5,16 @@
 // It asks the same questions as the comparator's full check
 // (conformance/properties/canonical.h), of rpcgen and cxx only, with no
 // JSON: rpcgen's xdr_ procedure decodes into rpcgen's C struct, cxx's
-// native API into its model, the bridge carries the C struct into the
-// model, and the answers are judged against the policy's classification:
+// native API into its model (decode_quiet: a rejection costs no text),
+// the bridge carries the C struct into the model, and the answers are
+// judged against a summary of the policy's classification (canonical.h):
 //  * must_accept: both accept, rpcgen's value == cxx's value, and cxx's
 //    encoding of it is canonical(wire);
 //  * acceptable: cxx (strict) rejects; rpcgen rejects, or its value
 //    encodes (by cxx) to low_byte_canonical(wire);
 //  * must_reject: both reject, and cxx's error names a flag the
-//    classification has, at its offset for element and discriminant flags;
+//    classification has, at that flag's first word for an element or the
+//    discriminant (cxx stops at the first error);
 //  * framed kinds: both header-struct decoders read the words the framing
 //    profile reads, then the shared framing checks decide.
 // What it does not see (the JSON value model, the dynamic codec, rpcgen's
