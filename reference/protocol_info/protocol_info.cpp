@@ -93,6 +93,16 @@ void ProtocolInfo::load_direction(Direction d, const std::string& root, PerDirec
     });
     out.min_payload = lo->payload_size;
     out.max_payload = hi->payload_size;
+    const auto [vlo, vhi] = std::minmax_element(out.arms.begin(), out.arms.end(), [](const auto& a, const auto& b) {
+        return a.value < b.value;
+    });
+    // protocol.x numbers its message types densely; a sparse enum would
+    // still work here, only with a larger table.
+    if (static_cast<std::int64_t>(vhi->value) - vlo->value >= 1 << 16) die(root + ": discriminant values too far apart");
+    out.lowest_value = vlo->value;
+    out.by_value.assign(static_cast<std::size_t>(vhi->value - vlo->value) + 1, -1);
+    for (std::size_t i = 0; i < out.arms.size(); ++i)
+        out.by_value[static_cast<std::size_t>(out.arms[i].value - vlo->value)] = static_cast<std::int32_t>(i);
 }
 
 const std::vector<ArmInfo>& ProtocolInfo::arms(Direction direction) const { return of(direction).arms; }
@@ -110,9 +120,11 @@ const ArmInfo* ProtocolInfo::find_arm(Direction direction, std::string_view name
 }
 
 const ArmInfo* ProtocolInfo::find_arm(Direction direction, std::int32_t value) const {
-    for (const auto& arm : of(direction).arms)
-        if (arm.value == value) return &arm;
-    return nullptr;
+    const PerDirection& d = of(direction);
+    const std::int64_t slot = static_cast<std::int64_t>(value) - d.lowest_value;
+    if (slot < 0 || slot >= static_cast<std::int64_t>(d.by_value.size())) return nullptr;
+    const std::int32_t i = d.by_value[static_cast<std::size_t>(slot)];
+    return i < 0 ? nullptr : &d.arms[static_cast<std::size_t>(i)];
 }
 
 const std::string& ProtocolInfo::payload_type(Direction d) const { return of(d).payload_type; }

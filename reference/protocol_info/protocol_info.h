@@ -75,6 +75,13 @@ private:
         const xdr::EnumDef* discriminant_enum = nullptr;
         std::uint32_t prefix_size = 0;
         std::vector<ArmInfo> arms;
+        // by_value[v - lowest_value]: the index in `arms` of the arm whose
+        // discriminant is v, or -1. find_arm by value is on every fuzz
+        // input's path (the comparator and the stream decoder look a
+        // payload's arm up); a table is one bounds check where a scan is up
+        // to 38 traced comparisons in a fuzz build.
+        std::int32_t lowest_value = 0;
+        std::vector<std::int32_t> by_value;
         std::uint32_t min_payload = 0;
         std::uint32_t max_payload = 0;
     };
