@@ -260,6 +260,14 @@ void classify_header(ByteView wire, Classification& c, std::optional<Direction> 
     // word is a length mismatch, not a truncation.
     const ByteView within = wire.subspan(0, std::min(wire.size(), end));
     const ArmInfo* arm = payload_arm(*direction, within.subspan(h));
+    if (c.summary_only && (c.has(policy::Flag::bad_magic) || wire.size() != end)) {
+        // Every decoder refuses this wire in the shared framing checks
+        // before it reads a payload byte, so the payload's flags decide
+        // nothing; a fuzzed wire is often 20 KB of them.
+        c.arm = arm;
+        c.payload_unread = true;
+        return;
+    }
     const bool mismatch = arm && words.length != p.length_for(arm->payload_size) && wire.size() >= end;
     if (mismatch) add_flag(c, policy::Flag::length_mismatch, p.length_offset());
     classify_payload(*direction, within, h, c, !mismatch);

@@ -78,7 +78,12 @@ struct Classification {
     // thousands of flagged words. (A zero_extended_char word in a block of
     // elements that also holds a non-canonical one past the first may then
     // go unseen; that flag decides nothing, since its rule is must_accept.)
+    // It also leaves unread the payload of a framed wire whose header
+    // already makes every decoder refuse it in the shared framing checks
+    // (a bad constant, a size other than the length announces) and says so
+    // in payload_unread; `arm` is still the arm the discriminant names.
     bool summary_only = false;
+    bool payload_unread = false;
     bool has(policy::Flag flag) const { return flag_set & (std::uint64_t{1} << static_cast<unsigned>(flag)); }
     // deciding is the first flag with the resulting rule (canonical when
     // there is none): the flag a report names.

@@ -350,6 +350,13 @@ FastResult fast_check(Kind kind, ByteView wire, Framing framing) {
                 break;
             }
             a.framing_error = false;
+            if (c.payload_unread) {
+                // The summary skips a payload only behind a header the
+                // checks above refuse; should the two ever part, read it.
+                c.summary_only = false;
+                comparator::classify_into(kind, wire, framing, c);
+                c.summary_only = true;
+            }
             check_payload_kind(kind, wire, h, wire.subspan(h), c, a, r);
             break;
         }

@@ -142,11 +142,6 @@ void check_stream(Direction d, ByteView input) {
     const auto& info = ProtocolInfo::get();
     // The profile is known once a frame is out: the first header told it.
     std::optional<Framing> framing_once;
-    static comparator::Classification summary = [] {
-        comparator::Classification c;
-        c.summary_only = true;
-        return c;
-    }();
 
     const Run chunked = run(d, stream, in.chunk_sizes, [&](const StreamDecoder::Frame& f) {
         const bool own_bytes = f.stream_offset + f.bytes.size() <= stream.size() &&
@@ -157,8 +152,14 @@ void check_stream(Direction d, ByteView input) {
                                std::to_string(f.bytes.size()) + " bytes) is not the stream's bytes there");
         if (!framing_once) framing_once = stream_framing(stream);
         const Framing framing = *framing_once;
-        comparator::classify_into(kind, f.bytes, framing, summary);
-        if (summary.has(policy::Flag::bad_magic) || summary.has(policy::Flag::length_too_large)) {
+        // The policy's header rules (classify_header's), without reading
+        // the payload: check_wire classifies the whole frame next.
+        const FramingProfile& p = framing_profile(framing);
+        const bool bad_header =
+            f.bytes.size() >= p.header_size() &&
+            (!p.constant_ok(p.read(f.bytes.data())) ||
+             p.framed_length_flag(d, p.read(f.bytes.data()).length) == policy::Flag::length_too_large);
+        if (bad_header) {
             const auto c = comparator::classify(kind, f.bytes, framing);
             report_finding(title(d, c.arm, "frames-bad-header"),
                            "the stream decoder handed out a frame at offset " + std::to_string(f.stream_offset) +
