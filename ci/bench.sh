@@ -51,7 +51,8 @@
 #
 # Environment: BENCH_REPETITIONS (default 5), BENCH_MIN_TIME seconds per
 # repetition (default 0.2), FUZZ_SECONDS (default 30), FUZZ_PAIRS (default
-# 3), BENCH_OUT (default
+# 3), FUZZ_TARGETS (default: the five differential targets; a space-separated
+# subset measures only those), BENCH_OUT (default
 # build-bench/bench-results), BENCH_BUILD_TYPE (default RelWithDebInfo),
 # BENCH_BUILD_DIR (default build-bench; an existing tree of the same build
 # type, such as build/, saves a build). Never part of ctest: nothing here
@@ -105,7 +106,12 @@ fuzz_vs_baseline() {
         echo "skipped: clang is not installed"
         return 0
     fi
-    local targets=(header_fuzzer client_payload_fuzzer server_payload_fuzzer client_stream_fuzzer server_stream_fuzzer)
+    local all=(header_fuzzer client_payload_fuzzer server_payload_fuzzer client_stream_fuzzer server_stream_fuzzer)
+    local targets=()
+    read -r -a targets <<<"${FUZZ_TARGETS:-${all[*]}}"
+    for t in "${targets[@]}"; do
+        [[ " ${all[*]} " == *" $t "* ]] || ci_usage_error "FUZZ_TARGETS: '$t' is not one of: ${all[*]}"
+    done
     local bins=()
     for t in "${targets[@]}"; do bins+=("${t}_plain" "${t}_tirpc_baseline"); done
     cmake --preset clang-fuzz -B build-fuzzbase -DQEMUD_FUZZ_PLAIN_VARIANTS=ON -DQEMUD_FUZZ_BASELINES=ON >/dev/null
