@@ -7,8 +7,10 @@
 #define BOOST_TEST_MODULE dynamic_codec
 #include <boost/test/unit_test.hpp>
 
+#include <functional>
 #include <initializer_list>
 #include <string>
+#include <vector>
 
 #include "codecs/dynamic/walker.h"
 #include "codecs/dynamic/walkers.h"
@@ -671,6 +673,191 @@ BOOST_AUTO_TEST_CASE(recursion_is_bounded) {
     const Bytes prefix(sample_doc_wire.begin(), sample_doc_wire.begin() + 104);
     const CodecError d = sample_decode_error(prefix + wire);
     BOOST_TEST(d.flag == "too_deep");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// ------------------------------------------------- decode_into: one Json, reused
+
+namespace {
+
+void check_same_error(const CodecError& got, const CodecError& want) {
+    BOOST_TEST_INFO("decode_into: " << got.to_string() << " [" << got.flag << "]");
+    BOOST_TEST_INFO("decode:      " << want.to_string() << " [" << want.flag << "]");
+    BOOST_TEST(got.path == want.path);
+    BOOST_TEST(offset_of(got.offset) == offset_of(want.offset));
+    BOOST_TEST(got.flag == want.flag);
+    BOOST_TEST(got.message == want.message);
+}
+
+// decode_into_matches decodes wire into out and checks that the outcome is
+// decode's: the same value, or the same error.
+void decode_into_matches(Kind kind, const Bytes& wire, Json& out) {
+    const auto want = codec().decode(kind, wire);
+    const auto got = codec().decode_into(kind, wire, out);
+    BOOST_REQUIRE(got.ok() == want.ok());
+    BOOST_REQUIRE(got.failed() == want.failed());
+    if (want.ok())
+        BOOST_TEST(out == want.value());
+    else if (want.failed())
+        check_same_error(got.error(), want.error());
+}
+
+// arm_wires gives each arm of protocol.x two wires: all zero, and the same
+// with the serial 7 (a leaf other than the discriminant differs).
+std::vector<std::pair<Kind, Bytes>> arm_wires() {
+    const auto& info = ProtocolInfo::get();
+    std::vector<std::pair<Kind, Bytes>> out;
+    for (const auto& arm : info.all_arms()) {
+        Bytes wire(arm.payload_size, 0);
+        put_word(wire, info.payload_prefix_size(arm.direction), static_cast<std::uint32_t>(arm.value));
+        out.emplace_back(payload_kind(arm.direction), wire);
+        put_word(wire, 0, 7);
+        out.emplace_back(payload_kind(arm.direction), wire);
+    }
+    return out;
+}
+
+// A planned root (a union after fixed-size fields, decode_plan.h) whose
+// arm has nested structs and leaves that hold an object, an array or null
+// depending on the wire; A and C share that arm.
+const char* const planned_x = R"(
+enum kind { A = 1, B = 2, C = 3 };
+struct inner { int v; };
+struct body_a { int x; inner in; inner *maybe; int list<3>; };
+union body switch (kind type) {
+    case A:
+    case C:
+        body_a a;
+    case B:
+        void;
+};
+struct msg { unsigned int serial; body data; };
+)";
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(decode_into)
+
+// Every arm of both directions, bare and framed, one after another into
+// one Json: each arm is decoded into a Json holding another arm (often of
+// the other direction), then into the same arm with a leaf changed.
+BOOST_AUTO_TEST_CASE(matches_decode_on_every_arm_in_one_json) {
+    const auto wires = arm_wires();
+    for (const bool framed : {false, true}) {
+        Json out;
+        for (int pass = 0; pass < 2; ++pass)
+            for (std::size_t i = 0; i < wires.size(); ++i) {
+                // The second pass goes backwards, so each arm follows other ones.
+                const auto& [payload, wire] = wires[pass == 0 ? i : wires.size() - 1 - i];
+                const Kind kind = framed ? message_kind(*direction_of(payload)) : payload;
+                const Bytes input = framed ? words({0x20001A64, static_cast<std::uint32_t>(8 + wire.size())}) + wire
+                                           : wire;
+                BOOST_TEST_CONTEXT(to_string(kind) << " wire " << i << " pass " << pass) {
+                    decode_into_matches(kind, input, out);
+                }
+            }
+    }
+    Json out = domain_create_reply();
+    decode_into_matches(Kind::header, words({0x20001A64, 16}), out);
+    BOOST_TEST(out == (Json{{"magic", 0x20001A64}, {"length", 16}}));
+}
+
+// Errors, each decoded into a Json that holds the same arm (so the in-place
+// path starts and has to give up), then the valid wire again.
+BOOST_AUTO_TEST_CASE(errors_are_decode_errors_and_the_json_stays_usable) {
+    Bytes non_canonical = domain_create_reply_wire;
+    put_word(non_canonical, 148, 0x00000141);  // name[17]
+    const Bytes& full = domain_create_reply_wire;
+    const std::vector<std::pair<Kind, Bytes>> bad = {
+        {Kind::server, non_canonical},
+        {Kind::server, Bytes(full.begin(), full.end() - 1)},
+        {Kind::server, Bytes(full.begin(), full.begin() + 10)},
+        {Kind::server, full + Bytes{0}},
+        {Kind::server, Bytes{}},
+        {Kind::client, words({1, 1000})},
+        {Kind::client, words({7, 0, 0})},
+        {Kind::client_message, words({0x20001A64, 8, 1, 38})},
+        {Kind::client_message, words({0x20001A64, 12, 7, 0, 0})},
+        {Kind::server_message, words({0x20001A64, 8 + 280}) + non_canonical},
+        {Kind::header, words({1, 16})},
+    };
+    Json out;
+    for (std::size_t i = 0; i < bad.size(); ++i) {
+        BOOST_TEST_CONTEXT("bad wire " << i) {
+            decode_into_matches(Kind::server, domain_create_reply_wire, out);
+            BOOST_TEST(out == domain_create_reply());
+            decode_into_matches(bad[i].first, bad[i].second, out);
+            BOOST_TEST(codec().decode_into(bad[i].first, bad[i].second, out).failed());
+            decode_into_matches(Kind::server, domain_create_reply_wire, out);
+            BOOST_TEST(out == domain_create_reply());
+        }
+    }
+}
+
+// The walker's own decode_into on a planned root whose leaves change kind
+// (an absent or present struct, arrays of different lengths), whose arm
+// is shared by two discriminant values, and into Jsons a caller edited.
+BOOST_AUTO_TEST_CASE(reuses_only_what_has_the_arm_shape) {
+    auto parsed = xdr::parse_specification(planned_x, "planned.x");
+    BOOST_REQUIRE(std::holds_alternative<xdr::Specification>(parsed));
+    const dynamic::Walker walker(std::get<xdr::Specification>(parsed));
+    const auto root = walker.root("msg");
+    BOOST_REQUIRE(root.plan);
+    const Json a_present = {
+        {"serial", 5},
+        {"data", {{"type", "A"}, {"a", {{"x", -1}, {"in", {{"v", 2}}}, {"maybe", {{"v", 3}}}, {"list", {4, 5}}}}}}};
+    const Bytes a_present_wire = words({5, 1, 0xFFFFFFFF, 2, 1, 3, 2, 4, 5});
+    Json c_absent = a_present;
+    c_absent["data"]["type"] = "C";
+    c_absent["data"]["a"]["maybe"] = nullptr;
+    c_absent["data"]["a"]["list"] = Json::array();
+    const Bytes c_absent_wire = words({5, 3, 0xFFFFFFFF, 2, 0, 0});
+    const Json b = {{"serial", 6}, {"data", {{"type", "B"}}}};
+    const Bytes b_wire = words({6, 2});
+    BOOST_REQUIRE(walker.decode(root, a_present_wire).value() == a_present);
+    BOOST_REQUIRE(walker.decode(root, c_absent_wire).value() == c_absent);
+
+    auto into = [&](const Bytes& wire, Json& out) {
+        const auto outcome = walker.decode_into(root, wire, out);
+        BOOST_REQUIRE_MESSAGE(outcome.ok(), (outcome.failed() ? outcome.error().to_string() : "unsupported"));
+    };
+    Json out;
+    for (const Bytes* wire : {&a_present_wire, &c_absent_wire, &a_present_wire, &b_wire, &c_absent_wire,
+                              &c_absent_wire, &a_present_wire, &a_present_wire}) {
+        into(*wire, out);
+        BOOST_TEST(out == walker.decode(root, *wire).value());
+    }
+
+    // Jsons of the arm's type a caller edited: a member added, removed or
+    // renamed, a nested object replaced by a number, a leaf by an object.
+    const std::vector<std::function<void(Json&)>> edits = {
+        [](Json& v) { v["data"]["a"]["extra"] = 1; },
+        [](Json& v) { v["data"]["a"].erase("x"); },
+        [](Json& v) { v["data"].erase("a"); v["data"]["b"] = Json::object(); },
+        [](Json& v) { v["data"]["a"]["in"] = 1; },
+        [](Json& v) { v["serial"] = {{"v", 1}, {"w", 2}}; },
+        [](Json& v) { v["data"]["type"] = 1; },
+        [](Json& v) { v = Json::array({1, 2}); },
+    };
+    for (std::size_t i = 0; i < edits.size(); ++i) {
+        BOOST_TEST_CONTEXT("edit " << i) {
+            into(a_present_wire, out);
+            edits[i](out);
+            into(a_present_wire, out);
+            BOOST_TEST(out == a_present);
+        }
+    }
+
+    // An error after the discriminant, while out holds the arm.
+    into(a_present_wire, out);
+    const Bytes short_wire(a_present_wire.begin(), a_present_wire.end() - 2);
+    const auto e = walker.decode_into(root, short_wire, out);
+    BOOST_REQUIRE(e.failed());
+    check_same_error(e.error(), walker.decode(root, short_wire).error());
+    check_flag(e.error(), "data.a.list", 28, policy::name(policy::Flag::truncated));
+    into(c_absent_wire, out);
+    BOOST_TEST(out == c_absent);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -44,4 +44,12 @@ std::string CodecError::to_string() const {
     return out + message;
 }
 
+Outcome<void> Codec::decode_into(Kind kind, ByteView wire, Framing framing, Json& out) const {
+    auto decoded = decode(kind, wire, framing);
+    if (decoded.failed()) return std::move(decoded.error());
+    if (decoded.unsupported()) return decoded.unsupported_reason();
+    out = std::move(decoded.value());
+    return {};
+}
+
 }  // namespace qemud

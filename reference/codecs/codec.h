@@ -82,6 +82,26 @@ private:
     std::variant<T, CodecError, Unsupported> state_;
 };
 
+// Outcome<void> is a success with no value (Codec::decode_into's: the value
+// is in the caller's Json), or a CodecError, or Unsupported.
+template <>
+class Outcome<void> {
+public:
+    Outcome() = default;
+    Outcome(CodecError error) : state_(std::move(error)) {}
+    Outcome(Unsupported unsupported) : state_(std::move(unsupported)) {}
+
+    bool ok() const { return state_.index() == 0; }
+    bool failed() const { return state_.index() == 1; }
+    bool unsupported() const { return state_.index() == 2; }
+    const CodecError& error() const { return std::get<1>(state_); }
+    CodecError& error() { return std::get<1>(state_); }
+    const Unsupported& unsupported_reason() const { return std::get<2>(state_); }
+
+private:
+    std::variant<std::monostate, CodecError, Unsupported> state_;
+};
+
 // Codec encodes values of the JSON value model to wire bytes and back, for
 // every Kind, and for the framed kinds (header, *_message) in every framing
 // profile (framing/framing.h); payload kinds ignore the framing.
@@ -95,9 +115,21 @@ public:
     virtual bool strict() const = 0;
     virtual Outcome<Bytes> encode(Kind kind, const Json& value, Framing framing) const = 0;
     virtual Outcome<Json> decode(Kind kind, ByteView wire, Framing framing) const = 0;
+    // decode_into is decode for a caller that decodes message after message
+    // into one Json, as rpcgen's callers reuse one C struct: on success out
+    // holds exactly what decode returns, whatever it held before. The
+    // outcome otherwise (error, Unsupported) is decode's, and out is then
+    // left in an unspecified but valid state (any Json; a later decode_into
+    // into it is still correct). An implementation may overwrite what out
+    // holds in place instead of building a new value and destroying the
+    // old one; the default simply calls decode and move-assigns.
+    virtual Outcome<void> decode_into(Kind kind, ByteView wire, Framing framing, Json& out) const;
     // The seed framing, the default everywhere.
     Outcome<Bytes> encode(Kind kind, const Json& value) const { return encode(kind, value, Framing::seed); }
     Outcome<Json> decode(Kind kind, ByteView wire) const { return decode(kind, wire, Framing::seed); }
+    Outcome<void> decode_into(Kind kind, ByteView wire, Json& out) const {
+        return decode_into(kind, wire, Framing::seed, out);
+    }
 };
 
 }  // namespace qemud

@@ -67,7 +67,7 @@ Outcome<Bytes> FramedCodec::encode_message(Direction direction, const Json& valu
     return out;
 }
 
-Outcome<Json> FramedCodec::decode_message(Direction direction, ByteView wire, Framing framing) const {
+Outcome<FramedCodec::Payload> FramedCodec::message_payload(Direction direction, ByteView wire, Framing framing) const {
     const FramingProfile& profile = framing_profile(framing);
     const std::size_t header_size = profile.header_size();
     if (wire.size() < header_size)
@@ -75,7 +75,7 @@ Outcome<Json> FramedCodec::decode_message(Direction direction, ByteView wire, Fr
                           "message needs a " + std::to_string(header_size) + "-byte header, got " +
                               std::to_string(wire.size()) + " bytes");
     auto header = decode_header_struct(framing, wire.first(header_size));
-    if (!header.ok()) return header.failed() ? Outcome<Json>(header.error()) : header.unsupported_reason();
+    if (!header.ok()) return header.failed() ? Outcome<Payload>(header.error()) : header.unsupported_reason();
     // Checked before looking at the rest of the input, so that a length of
     // 4 GiB costs nothing.
     if (auto error = profile.check_framed(direction, header.value(), 0)) return *error;
@@ -88,19 +88,62 @@ Outcome<Json> FramedCodec::decode_message(Direction direction, ByteView wire, Fr
     if (available > length)
         return wire_error("", header_size + length, policy::Flag::trailing_bytes,
                           std::to_string(available - length) + " bytes after the message");
-    auto payload = decode_payload(direction, wire.subspan(header_size, length));
-    if (payload.failed()) {
-        CodecError& e = payload.error();
-        if (e.offset) *e.offset += header_size;
-        // The input held exactly the payload the header announced, so a
-        // payload that ran short or long of its arm means the length word
-        // is not the arm's size.
-        if (e.flag == policy::name(policy::Flag::truncated) || e.flag == policy::name(policy::Flag::trailing_bytes)) {
-            e.flag = std::string(policy::name(policy::Flag::length_mismatch));
-            e.message = "length " + std::to_string(header.value().length) + " does not match the arm: " + e.message;
-        }
+    return Payload{wire.subspan(header_size, length), header_size, header.value()};
+}
+
+namespace {
+
+// in_message turns a payload's error into the message's: offsets count the
+// header too, and since the input held exactly the payload the header
+// announced, a payload that ran short or long of its arm means the length
+// word is not the arm's size.
+void in_message(CodecError& e, std::size_t header_size, std::uint32_t length) {
+    if (e.offset) *e.offset += header_size;
+    if (e.flag == policy::name(policy::Flag::truncated) || e.flag == policy::name(policy::Flag::trailing_bytes)) {
+        e.flag = std::string(policy::name(policy::Flag::length_mismatch));
+        e.message = "length " + std::to_string(length) + " does not match the arm: " + e.message;
     }
+}
+
+}  // namespace
+
+Outcome<Json> FramedCodec::decode_message(Direction direction, ByteView wire, Framing framing) const {
+    auto payload_wire = message_payload(direction, wire, framing);
+    if (!payload_wire.ok())
+        return payload_wire.failed() ? Outcome<Json>(payload_wire.error()) : payload_wire.unsupported_reason();
+    const Payload& p = payload_wire.value();
+    auto payload = decode_payload(direction, p.bytes);
+    if (payload.failed()) in_message(payload.error(), p.offset, p.header.length);
     return payload;
+}
+
+Outcome<void> FramedCodec::decode_message_into(Direction direction, ByteView wire, Framing framing, Json& out) const {
+    auto payload_wire = message_payload(direction, wire, framing);
+    if (!payload_wire.ok())
+        return payload_wire.failed() ? Outcome<void>(payload_wire.error()) : payload_wire.unsupported_reason();
+    const Payload& p = payload_wire.value();
+    auto payload = decode_payload_into(direction, p.bytes, out);
+    if (payload.failed()) in_message(payload.error(), p.offset, p.header.length);
+    return payload;
+}
+
+Outcome<void> FramedCodec::decode_into(Kind kind, ByteView wire, Framing framing, Json& out) const {
+    switch (kind) {
+        case Kind::header: return Codec::decode_into(kind, wire, framing, out);
+        case Kind::client: return decode_payload_into(Direction::client, wire, out);
+        case Kind::server: return decode_payload_into(Direction::server, wire, out);
+        case Kind::client_message: return decode_message_into(Direction::client, wire, framing, out);
+        case Kind::server_message: return decode_message_into(Direction::server, wire, framing, out);
+    }
+    return Unsupported{"unknown kind"};
+}
+
+Outcome<void> FramedCodec::decode_payload_into(Direction direction, ByteView payload, Json& out) const {
+    auto decoded = decode_payload(direction, payload);
+    if (decoded.failed()) return std::move(decoded.error());
+    if (decoded.unsupported()) return decoded.unsupported_reason();
+    out = std::move(decoded.value());
+    return {};
 }
 
 }  // namespace qemud

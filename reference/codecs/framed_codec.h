@@ -20,9 +20,13 @@ namespace qemud {
 class FramedCodec : public Codec {
 public:
     using Codec::decode;
+    using Codec::decode_into;
     using Codec::encode;
     Outcome<Bytes> encode(Kind kind, const Json& value, Framing framing) const final;
     Outcome<Json> decode(Kind kind, ByteView wire, Framing framing) const final;
+    // decode_into hands payloads (bare or framed) to decode_payload_into;
+    // the header kind is decoded and moved, as Codec's default does.
+    Outcome<void> decode_into(Kind kind, ByteView wire, Framing framing, Json& out) const final;
 
 protected:
     // encode_payload / decode_payload handle one payload with no header.
@@ -30,6 +34,9 @@ protected:
     // the last field (flag trailing_bytes), with offsets relative to payload.
     virtual Outcome<Bytes> encode_payload(Direction direction, const Json& value) const = 0;
     virtual Outcome<Json> decode_payload(Direction direction, ByteView payload) const = 0;
+    // decode_payload_into is decode_payload into a reused Json (Codec::
+    // decode_into's contract); the default calls decode_payload and moves.
+    virtual Outcome<void> decode_payload_into(Direction direction, ByteView payload, Json& out) const;
     // encode_header_struct / decode_header_struct convert the profile's
     // header struct (its .x declaration) with no policy check; decode gets
     // exactly the header's 8 bytes.
@@ -38,6 +45,14 @@ protected:
 
 private:
     Outcome<Json> decode_message(Direction direction, ByteView wire, Framing framing) const;
+    Outcome<void> decode_message_into(Direction direction, ByteView wire, Framing framing, Json& out) const;
+    // message_payload checks a message's framing and returns its payload.
+    struct Payload {
+        ByteView bytes;
+        std::size_t offset = 0;  // the header's size
+        HeaderWords header;
+    };
+    Outcome<Payload> message_payload(Direction direction, ByteView wire, Framing framing) const;
     Outcome<Bytes> encode_message(Direction direction, const Json& value, Framing framing) const;
 };
 

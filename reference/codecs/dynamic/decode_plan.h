@@ -65,4 +65,34 @@ void for_each_slot(Json& object, F&& f) {
     }
 }
 
+// reuse_slots is for_each_slot for an object a previous decode of the same
+// arm left (decode_value_into): if object has exactly the members of plan
+// (an Arm::object), with an object wherever plan has one, it writes
+// object's members into slots in plan's for_each_slot order, sets the
+// members plan fixes (the discriminant) to plan's value where they differ
+// (two discriminant values can share an arm), and returns true. The leaves
+// (null in plan) are not looked at: the decode overwrites them whatever
+// they hold, and nothing descends into them, so a leaf holding an object
+// cannot shift the slots. Otherwise it returns false, with object and
+// slots partly written. The walk follows plan, so it writes at most
+// Arm::slots pointers.
+inline bool reuse_slots(const Json& plan, Json& object, Json**& slots) {
+    if (!object.is_object()) return false;
+    const auto& want = plan.get_ref<const Json::object_t&>();
+    auto& have = object.get_ref<Json::object_t&>();
+    if (have.size() != want.size()) return false;
+    auto h = have.begin();
+    for (const auto& [name, member] : want) {
+        if (h->first != name) return false;
+        Json& slot = h->second;
+        *slots++ = &slot;
+        if (member.is_object()) {
+            if (!reuse_slots(member, slot, slots)) return false;
+        } else if (!member.is_null() && slot != member)
+            slot = member;
+        ++h;
+    }
+    return true;
+}
+
 }  // namespace qemud::dynamic

@@ -30,6 +30,9 @@ protected:
     Outcome<Json> decode_payload(Direction direction, ByteView payload) const override {
         return walker_.decode(payload_root(direction), payload);
     }
+    Outcome<void> decode_payload_into(Direction direction, ByteView payload, Json& out) const override {
+        return walker_.decode_into(payload_root(direction), payload, out);
+    }
     // The header struct is walked from the .x file that declares it, as the
     // payloads are: the seed's from protocol.x, libvirt-0.3's from its own.
     Outcome<Bytes> encode_header_struct(Framing framing, HeaderWords header) const override {

@@ -42,6 +42,11 @@ Outcome<Json> Walker::decode(const Root& root, ByteView wire) const {
     return decode_value(*root.node, wire, root.plan.get());
 }
 
+Outcome<void> Walker::decode_into(const Root& root, ByteView wire, Json& out) const {
+    if (!root.node) return unknown_type(root.type);
+    return decode_value_into(*root.node, wire, root.plan.get(), out);
+}
+
 Outcome<Bytes> Walker::encode(std::string_view type, const Json& value) const {
     return encode(bare_root(type), value);
 }

@@ -45,6 +45,9 @@ public:
     Root root(std::string_view type) const;
     Outcome<Bytes> encode(const Root& root, const Json& value) const;
     Outcome<Json> decode(const Root& root, ByteView wire) const;
+    // decode_into is decode into a reused Json (Codec::decode_into): see
+    // decode_value_into in walkers.h.
+    Outcome<void> decode_into(const Root& root, ByteView wire, Json& out) const;
 
     const TypeGraph& graph() const { return graph_; }
 

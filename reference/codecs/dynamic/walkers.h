@@ -29,5 +29,13 @@ Outcome<Bytes> encode_value(const Node& root, const Json& value, std::size_t exp
 // above only if it cannot finish, so the outcome is the same either way.
 struct DecodePlan;
 Outcome<Json> decode_value(const Node& root, ByteView wire, const DecodePlan* plan = nullptr);
+// decode_value_into is decode_value into out, which may hold anything. When
+// the plan applies and out already holds a value of the same arm (the same
+// members, nested objects and discriminant, as the previous call left it),
+// only the leaves are overwritten in place: no object is copied or
+// destroyed. Otherwise out gets a copy of the arm's object first, as
+// decode_value does. On failure the outcome is decode_value's and out is
+// unspecified (still a valid Json).
+Outcome<void> decode_value_into(const Node& root, ByteView wire, const DecodePlan* plan, Json& out);
 
 }  // namespace qemud::dynamic

@@ -135,20 +135,23 @@ public:
         return it == plan.arms.end() ? nullptr : &it->second;
     }
 
-    // planned fills out, a copy of arm.object, leaf by leaf. false means
-    // only that the plan cannot finish: the caller then walks the wire
-    // afresh, which decides the outcome and reports any error.
-    bool planned(const DecodePlan::Arm& arm, Json& out) {
+    // planned fills out leaf by leaf: a copy of arm.object if `fresh`,
+    // else whatever the caller holds, reused in place if it has the arm's
+    // shape (reuse_slots) and replaced by a copy of arm.object if not.
+    // false means only that the plan cannot finish: the caller then walks
+    // the wire afresh, which decides the outcome and reports any error.
+    bool planned(const DecodePlan::Arm& arm, Json& out, bool fresh) {
         Json* local[32];
         std::vector<Json*> heap;
         Json** slots = local;
-        if (arm.slots <= std::size(local)) {
-            std::size_t i = 0;
-            for_each_slot(out, [&](Json& member) { local[i++] = &member; });
-        } else {
-            heap.reserve(arm.slots);
-            for_each_slot(out, [&](Json& member) { heap.push_back(&member); });
+        if (arm.slots > std::size(local)) {
+            heap.resize(arm.slots);
             slots = heap.data();
+        }
+        if (Json** next = slots; fresh || !reuse_slots(arm.object, out, next)) {
+            if (!fresh) out = arm.object;
+            std::size_t i = 0;
+            for_each_slot(out, [&](Json& member) { slots[i++] = &member; });
         }
         for (const DecodePlan::Leaf& leaf : arm.leaves) {
             if (leaf.discriminant) {
@@ -439,13 +442,26 @@ Outcome<Json> decode_value(const Node& root, ByteView wire, const DecodePlan* pl
         Decoder planned(wire);
         if (const DecodePlan::Arm* arm = planned.planned_arm(*plan)) {
             Json out(arm->object);
-            if (planned.planned(*arm, out)) return out;
+            if (planned.planned(*arm, out, true)) return out;
         }
     }
     Decoder decoder(wire);
     Json out;
     if (!decoder.value(&root, out) || !decoder.finish()) return decoder.error();
     return out;
+}
+
+Outcome<void> decode_value_into(const Node& root, ByteView wire, const DecodePlan* plan, Json& out) {
+    if (plan) {
+        Decoder planned(wire);
+        if (const DecodePlan::Arm* arm = planned.planned_arm(*plan))
+            if (planned.planned(*arm, out, false)) return {};
+    }
+    // The walk replaces out whole (its root is a struct or a leaf), so what
+    // the plan left in it does not matter.
+    Decoder decoder(wire);
+    if (!decoder.value(&root, out) || !decoder.finish()) return decoder.error();
+    return {};
 }
 
 }  // namespace qemud::dynamic
