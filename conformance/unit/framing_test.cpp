@@ -132,3 +132,28 @@ BOOST_AUTO_TEST_CASE(a_header_framed_the_other_way_is_explained_by_word) {
     const std::string other = framing_profile(Framing::seed).explain_mismatch(words({0x20001A64, 8}), expected);
     BOOST_TEST(other.find("the header is framed as libvirt-0.3: word 1 the total length") == 0u, other);
 }
+
+BOOST_AUTO_TEST_CASE(framed_limits_accept_exactly_what_check_framed_passes) {
+    // The stream decoder decides a valid header from framed_limits alone
+    // and asks check_framed only on a refusal: the two must agree on every
+    // header, here on each bound and its neighbours, and a wrong constant.
+    for (const Framing f : all_framings)
+        for (const Direction d : all_directions) {
+            const FramingProfile& p = framing_profile(f);
+            const FramingProfile::FramedLimits limits = p.framed_limits(d);
+            std::vector<std::uint32_t> lengths = {0, 1, 4, 8, 12, 16, 0xFFFFFFFCu, 0xFFFFFFFFu};
+            for (const std::uint32_t bound : {p.min_length(d), p.max_length(d)})
+                for (std::uint32_t delta = 0; delta <= 8; ++delta) {
+                    lengths.push_back(bound + delta);
+                    lengths.push_back(bound - delta);
+                }
+            for (const std::uint32_t constant : {p.constant(), p.constant() ^ 1u, 0u})
+                for (const std::uint32_t length : lengths) {
+                    const HeaderWords words{constant, length};
+                    BOOST_TEST_CONTEXT(to_string(f) << " " << to_string(d) << " constant " << constant << " length "
+                                                    << length) {
+                        BOOST_TEST(limits.accepts(words) == !p.check_framed(d, words, 0).has_value());
+                    }
+                }
+        }
+}

@@ -5,6 +5,7 @@
 #define BOOST_TEST_MODULE stream_decoder
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <random>
 #include <tuple>
 
@@ -221,4 +222,126 @@ BOOST_AUTO_TEST_CASE(reset_starts_a_new_stream_as_the_decoder_was_made) {
     fixed.reset();
     BOOST_TEST(fixed.framing() == std::optional<Framing>(Framing::libvirt_0_3));
     BOOST_TEST((feed_in_chunks(fixed, libvirt.bytes, [] { return std::size_t{1}; }) == libvirt.messages));
+}
+
+namespace {
+
+// Delivered is what a feed handed out: the frame's stream offset and size,
+// whether its bytes are the stream's at that offset, and whether they were
+// handed out from the chunk itself (where the chunk holds them) rather
+// than from the decoder's buffer. Sizes, not copies, so that a stream can
+// be cut at every byte in little time.
+struct Delivered {
+    std::size_t offset = 0;
+    std::size_t size = 0;
+    bool same_bytes = true;
+    bool from_chunk = false;
+    bool operator==(const Delivered&) const = default;
+};
+
+// feed_parts feeds `bytes` cut at `cuts` (ascending, inside the stream),
+// one feed per part, and returns the frames in order.
+std::vector<Delivered> feed_parts(Direction d, Framing f, const Bytes& bytes, const std::vector<std::size_t>& cuts) {
+    StreamDecoder decoder(d, f);
+    std::vector<Delivered> out;
+    std::size_t from = 0;
+    for (std::size_t i = 0; i <= cuts.size(); ++i) {
+        const std::size_t to = i < cuts.size() ? cuts[i] : bytes.size();
+        const ByteView part = ByteView(bytes).subspan(from, to - from);
+        const auto error = decoder.feed(part, [&](const StreamDecoder::Frame& frame) {
+            const std::size_t at = frame.stream_offset, size = frame.bytes.size();
+            out.push_back({at, size,
+                           at + size <= bytes.size() && std::ranges::equal(frame.bytes, ByteView(bytes).subspan(at, size)),
+                           at >= from && frame.bytes.data() == part.data() + (at - from)});
+        });
+        BOOST_REQUIRE_MESSAGE(!error, describe(error));
+        from = to;
+    }
+    BOOST_TEST(!decoder.finish().has_value());
+    return out;
+}
+
+// framed_stream concatenates messages and gives what one feed of it hands
+// out: every message at its offset, from the chunk.
+std::pair<Bytes, std::vector<Delivered>> framed_stream(const std::vector<const Bytes*>& messages) {
+    Bytes bytes;
+    std::vector<Delivered> frames;
+    for (const Bytes* m : messages) {
+        frames.push_back({bytes.size(), m->size(), true, true});
+        bytes.insert(bytes.end(), m->begin(), m->end());
+    }
+    return {std::move(bytes), std::move(frames)};
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_frame_inside_a_chunk_comes_from_the_chunk_and_one_across_chunks_is_gathered) {
+    // One feed of the whole every-arm stream hands out every message from
+    // the stream itself (no copy). Then a stream of the smallest message,
+    // the largest, the smallest, a middle-sized one, cut in two at every
+    // byte: the same frames at the same offsets, each one wholly inside a
+    // part handed out from that part, and the one the cut splits (inside its
+    // header, at its header's end, inside its payload) gathered whole.
+    for (const Framing f : all_framings)
+        for (const Direction d : all_directions) {
+            BOOST_TEST_CONTEXT(to_string(f) << " " << to_string(d)) {
+                const Stream s = every_arm_stream(d, f);
+                std::vector<const Bytes*> all;
+                for (const Bytes& m : s.messages) all.push_back(&m);
+                const auto [whole, whole_frames] = framed_stream(all);
+                BOOST_TEST((feed_parts(d, f, whole, {}) == whole_frames));
+
+                std::ranges::sort(all, {}, [](const Bytes* m) { return m->size(); });
+                const auto [bytes, one_shot] = framed_stream({all.front(), all.back(), all.front(), all[all.size() / 2]});
+                BOOST_TEST((feed_parts(d, f, bytes, {}) == one_shot));
+                std::size_t mismatches = 0;
+                for (std::size_t cut = 1; cut < bytes.size(); ++cut) {
+                    std::vector<Delivered> expected = one_shot;
+                    for (Delivered& e : expected) e.from_chunk = !(e.offset < cut && cut < e.offset + e.size);
+                    if (feed_parts(d, f, bytes, {cut}) != expected && ++mismatches <= 3)
+                        BOOST_ERROR("cut at byte " << cut << " gives other frames");
+                }
+                BOOST_TEST(mismatches == 0u);
+            }
+        }
+}
+
+BOOST_AUTO_TEST_CASE(a_framing_error_reads_the_same_however_its_header_is_cut) {
+    // A bad second header, and a length too large in the third: the error
+    // (flag, offset, message) and the frames before it are those of one
+    // feed, wherever a cut falls, also inside the bad header.
+    for (const Framing f : all_framings) {
+        const FramingProfile& p = framing_profile(f);
+        Stream s = every_arm_stream(Direction::client, f);
+        const std::size_t second = s.messages[0].size(), third = second + s.messages[1].size();
+        for (const auto& [at, words] :
+             {std::pair{second, HeaderWords{0xDEADBEEF, p.read(s.messages[1].data()).length}},
+              std::pair{third, HeaderWords{p.constant(), p.max_length(Direction::client) + 4}}}) {
+            Bytes bytes = s.bytes;
+            p.write(words, bytes.data() + at);
+            auto run = [&](std::size_t cut, std::size_t& frames) {
+                StreamDecoder decoder(Direction::client, f);
+                frames = 0;
+                auto error = decoder.feed(ByteView(bytes).first(cut), [&](const StreamDecoder::Frame&) { ++frames; });
+                if (!error)
+                    error = decoder.feed(ByteView(bytes).subspan(cut), [&](const StreamDecoder::Frame&) { ++frames; });
+                return error;
+            };
+            std::size_t one_shot_frames = 0;
+            const auto one_shot = run(bytes.size(), one_shot_frames);
+            BOOST_REQUIRE(one_shot.has_value());
+            BOOST_TEST(one_shot->offset.has_value());
+            for (std::size_t cut = 1; cut < at + 8 + 4; ++cut) {
+                std::size_t frames = 0;
+                const auto error = run(cut, frames);
+                BOOST_REQUIRE(error.has_value());
+                BOOST_TEST_CONTEXT(to_string(f) << " bad header at " << at << ", cut at " << cut) {
+                    BOOST_TEST(error->flag == one_shot->flag);
+                    BOOST_TEST(error->offset == one_shot->offset);
+                    BOOST_TEST(error->message == one_shot->message);
+                    BOOST_TEST(frames == one_shot_frames);
+                }
+            }
+        }
+    }
 }

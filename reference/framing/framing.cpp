@@ -153,10 +153,6 @@ std::uint32_t FramingProfile::max_length(Direction d) const { return ProtocolInf
 std::uint32_t FramingProfile::min_bare_length() const { return ProtocolInfo::get().min_any_payload() + length_bias_; }
 std::uint32_t FramingProfile::max_bare_length() const { return ProtocolInfo::get().max_any_payload() + length_bias_; }
 
-HeaderWords FramingProfile::read(const std::uint8_t* header) const {
-    return {load_be32(header + constant_offset_), load_be32(header + length_offset_)};
-}
-
 void FramingProfile::write(HeaderWords words, std::uint8_t* header) const {
     store_be32(header + constant_offset_, words.constant);
     store_be32(header + length_offset_, words.length);

@@ -7,6 +7,10 @@
 // bytes are in, before buffering any payload, and never holds more than one
 // message of the direction's largest size. Payloads are then decoded by
 // whichever Codec the caller chooses, from the complete frame.
+//
+// A message that lies wholly inside the chunk being fed is handed out from
+// the chunk itself; only one that straddles chunks is copied, into the
+// decoder's one buffer, allocated at construction.
 #pragma once
 
 #include <cstdint>
@@ -58,15 +62,21 @@ public:
     bool broken() const { return error_.has_value(); }
 
 private:
-    std::optional<CodecError> check_header(std::size_t header_offset);
-    std::size_t frame_size() const;
+    // admit checks the header at `header` (stream offset `at`) and gives
+    // its message's size; 0 on a framing error, then in error_.
+    std::size_t admit(const std::uint8_t* header, std::size_t at);
+    [[gnu::noinline]] std::size_t admit_checked(const std::uint8_t* header, std::size_t at);
+    std::optional<CodecError> check_header(const std::uint8_t* header, std::size_t header_offset);
+    void use_profile(const FramingProfile* profile);
 
     Direction direction_;
     const FramingProfile* profile_;  // nullptr until a detecting decoder's first header
     const FramingProfile* fixed_profile_;  // the profile a fixed decoder starts with; nullptr when detecting
+    FramingProfile::FramedLimits limits_;  // profile_'s for direction_, once profile_ is set
     std::uint32_t header_size_;
     Bytes buffer_;              // capacity: header + largest payload, allocated once
     std::size_t buffered_ = 0;  // bytes of the current partial message in buffer_
+    std::size_t frame_size_ = 0;  // its size, once its header is in buffer_
     std::size_t message_start_ = 0;  // stream offset of the current message
     std::size_t consumed_ = 0;
     std::optional<CodecError> error_;
