@@ -6,6 +6,9 @@
 //  * golden_vectors_agree: on the product, neither tier finds anything in
 //    any vector (valid, invalid or acceptable), and every vector the full
 //    check judges gets the same verdict from the fast tier.
+//  * summary_classification_agrees: the fast tier's summary
+//    classification, which leaves a payload behind a refused header
+//    unread, decides as the full classification does.
 //  * planted_bug_is_seen (disabled by default; ctest runs it by name in the
 //    canary build, with QEMUD_CANARY=<name>, and in fast_tier_plant_test
 //    with QEMUD_TIRPC_PLANT=second_byte): with a bug planted in cxx or in
@@ -81,6 +84,31 @@ BOOST_AUTO_TEST_CASE(golden_vectors_agree) {
     // Signatures group inputs, they do not lump them: the golden vectors
     // (every arm, every rule) make many groups.
     BOOST_TEST(signatures.size() > 150u);
+}
+
+// The fast tier's summary classification leaves a framed wire's payload
+// unread when the framing checks refuse its header: it must still give the
+// full classification's rule, deciding flag and arm, and only on wires the
+// policy rejects.
+BOOST_AUTO_TEST_CASE(summary_classification_agrees) {
+    std::size_t unread = 0;
+    comparator::Classification summary;
+    summary.summary_only = true;
+    for (const auto& v : golden_vectors()) {
+        const auto full = comparator::classify(v.kind, v.wire, v.framing);
+        comparator::classify_into(v.kind, v.wire, v.framing, summary);
+        BOOST_TEST((summary.rule == full.rule), v.where << ": summary " << policy::to_string(summary.rule)
+                                                        << ", full " << policy::to_string(full.rule));
+        BOOST_TEST((summary.deciding() == full.deciding()), v.where << ": deciding flag differs");
+        BOOST_TEST((summary.arm == full.arm), v.where << ": arm differs");
+        BOOST_TEST((summary.flag_set & ~full.flag_set) == 0u, v.where << ": the summary has a flag the full one lacks");
+        if (summary.payload_unread) {
+            ++unread;
+            BOOST_TEST((full.rule == policy::DecoderRule::must_reject), v.where << ": payload unread on a wire "
+                                                                                 "the policy does not reject");
+        }
+    }
+    BOOST_TEST(unread > 10u, "no golden vector took the unread-payload path");
 }
 
 BOOST_AUTO_TEST_CASE(planted_bug_is_seen, *boost::unit_test::disabled()) {
