@@ -263,11 +263,39 @@ void check_payload(Direction direction, ByteView payload) {
     check_wire(message_kind(direction), framed(framing, payload), framing);
 }
 
+namespace {
+// check_decode_into: the codec's decode_into answers as its decode does,
+// into one Json reused from wire to wire (holding the last wire's value,
+// which is what takes the dynamic codec's in-place path).
+void check_decode_into(const Codec& codec, Kind kind, ByteView wire, Framing framing) {
+    static Json reused;
+    const Outcome<Json> fresh = codec.decode(kind, wire, framing);
+    const Outcome<void> into = codec.decode_into(kind, wire, framing, reused);
+    std::string differs;
+    if (fresh.ok() != into.ok() || fresh.failed() != into.failed())
+        differs = "decode " + std::string(fresh.ok() ? "accepted" : "did not accept") + " the wire, decode_into " +
+                  (into.ok() ? "accepted" : "did not accept") + " it";
+    else if (fresh.ok() && fresh.value() != reused)
+        differs = "decode_into's value is not decode's";
+    else if (fresh.failed() && (fresh.error().to_string() != into.error().to_string() ||
+                                fresh.error().flag != into.error().flag))
+        differs = "decode rejected with " + fresh.error().to_string() + " [" + fresh.error().flag +
+                  "], decode_into with " + into.error().to_string() + " [" + into.error().flag + "]";
+    if (!differs.empty())
+        report_finding(comparator::title(codec.name(), "", kind, nullptr, "decode-into-disagrees"),
+                       std::string(codec.name()) + ": " + differs);
+}
+}  // namespace
+
 void check_dynamic_payload(Direction direction, ByteView payload) {
-    static const std::vector<const Codec*> compared{find_codec("dynamic"), find_codec("cxx")};
+    static const Codec& dynamic = *find_codec("dynamic");
+    static const std::vector<const Codec*> compared{&dynamic, find_codec("cxx")};
     full_check(payload_kind(direction), payload, Framing::seed, compared);
+    check_decode_into(dynamic, payload_kind(direction), payload, Framing::seed);
     const Framing framing = !payload.empty() && (payload[0] & 1) ? Framing::libvirt_0_3 : Framing::seed;
-    full_check(message_kind(direction), framed(framing, payload), framing, compared);
+    const ByteView message = framed(framing, payload);
+    full_check(message_kind(direction), message, framing, compared);
+    check_decode_into(dynamic, message_kind(direction), message, framing);
 }
 
 }  // namespace qemud::fuzz

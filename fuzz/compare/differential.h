@@ -58,7 +58,8 @@ void check_payload(Direction direction, ByteView payload);
 
 // check_dynamic_payload is check_payload for the dynamic codec's own
 // targets: the payload and the framed message, each through the full check
-// of dynamic and cxx alone (the dynamic codec interprets protocol.x at run
+// of dynamic and cxx alone, and through dynamic's decode_into against its
+// decode (same answer, same value, same error) (the dynamic codec interprets protocol.x at run
 // time; in the other targets it answers only on the wires the tiered oracle
 // sends to the full check, so its code would get little coverage feedback).
 void check_dynamic_payload(Direction direction, ByteView payload);
