@@ -92,7 +92,7 @@ void full_check(Kind kind, ByteView wire, Framing framing, std::span<const Codec
 }
 
 // SignatureSet: the signatures seen, in open addressing with linear
-// probing. A lookup is on every check (six per header_fuzzer input), where
+// probing. A lookup is on every check (three per header_fuzzer input), where
 // std::unordered_set's modulo and node walk cost about 2 % of the target's
 // time. Signatures are already mixed hashes, so their low bits index.
 class SignatureSet {

@@ -155,10 +155,11 @@ void check_stream(Direction d, ByteView input) {
         // The policy's header rules (classify_header's), without reading
         // the payload: check_wire classifies the whole frame next.
         const FramingProfile& p = framing_profile(framing);
-        const bool bad_header =
-            f.bytes.size() >= p.header_size() &&
-            (!p.constant_ok(p.read(f.bytes.data())) ||
-             p.framed_length_flag(d, p.read(f.bytes.data()).length) == policy::Flag::length_too_large);
+        bool bad_header = false;
+        if (f.bytes.size() >= p.header_size()) {
+            const HeaderWords words = p.read(f.bytes.data());
+            bad_header = !p.constant_ok(words) || p.framed_length_flag(d, words.length) == policy::Flag::length_too_large;
+        }
         if (bad_header) {
             const auto c = comparator::classify(kind, f.bytes, framing);
             report_finding(title(d, c.arm, "frames-bad-header"),
