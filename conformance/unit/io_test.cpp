@@ -4,6 +4,7 @@
 #define BOOST_TEST_MODULE io
 #include <boost/test/unit_test.hpp>
 
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
@@ -99,6 +100,29 @@ BOOST_AUTO_TEST_CASE(abandoned_output_leaves_nothing) {
         out.append("half");
     }
     BOOST_TEST(f.entries() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(an_unchanged_output_keeps_its_time) {
+    // A build restats a generated file: if xdrc touched an unchanged
+    // header, everything that includes it would recompile.
+    Folder f;
+    const fs::path path = f.path / "model.gen.h";
+    BOOST_REQUIRE(!write_file_if_changed(path.string(), "struct a;\n"));
+    BOOST_TEST(slurp(path) == "struct a;\n");
+    const auto old = fs::last_write_time(path) - std::chrono::hours(1);
+    fs::last_write_time(path, old);
+    BOOST_TEST(!write_file_if_changed(path.string(), "struct a;\n"));
+    BOOST_TEST((fs::last_write_time(path) == old));
+    // The same size with other bytes is a change, and so is another size.
+    BOOST_TEST(!write_file_if_changed(path.string(), "struct b;\n"));
+    BOOST_TEST(slurp(path) == "struct b;\n");
+    BOOST_TEST((fs::last_write_time(path) != old));
+    BOOST_TEST(!write_file_if_changed(path.string(), "struct b; struct c;\n"));
+    BOOST_TEST(slurp(path) == "struct b; struct c;\n");
+    BOOST_TEST(f.entries() == 1u);
+    // A directory is still never replaced, whatever it "holds".
+    fs::create_directory(f.path / "dir");
+    BOOST_TEST(write_file_if_changed((f.path / "dir").string(), "").has_value());
 }
 
 BOOST_AUTO_TEST_CASE(a_missing_folder_is_reported_before_any_work) {

@@ -81,6 +81,12 @@ def xdrc_output(tools, tmp):
     proc = run([tools.xdrc, "--emit", "cxx-model", "-o", out, PROTOCOL])
     if proc.returncode != 0 or sorted(os.listdir(tmp)) != ["model.gen.h"]:
         problems.append("a good run: exit %d, folder %s" % (proc.returncode, sorted(os.listdir(tmp))))
+    # The same output again leaves the file untouched (a build restats it:
+    # a new time would recompile everything that includes it).
+    os.utime(out, (1000000000, 1000000000))
+    proc = run([tools.xdrc, "--emit", "cxx-model", "-o", out, PROTOCOL])
+    if proc.returncode != 0 or os.stat(out).st_mtime != 1000000000:
+        problems.append("an unchanged output was rewritten: exit %d, mtime %s" % (proc.returncode, os.stat(out).st_mtime))
     return problems
 
 

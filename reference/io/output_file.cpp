@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <fstream>
+#include <iterator>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -31,6 +33,18 @@ std::string not_regular(const std::string& path) {
     if (S_ISREG(st.st_mode)) return "";
     if (S_ISDIR(st.st_mode)) return path + ": is a directory";
     return path + ": not a regular file (a device, FIFO or socket is never replaced)";
+}
+
+// holds says whether path is a regular file whose whole content is text.
+// Anything it cannot read counts as "no": the file is then written.
+bool holds(const std::string& path, std::string_view text) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
+    if (static_cast<std::size_t>(st.st_size) != text.size()) return false;
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return false;
+    const std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return !in.bad() && content == text;
 }
 
 }  // namespace
@@ -119,6 +133,11 @@ std::optional<std::string> write_file(const std::string& path, std::string_view 
     if (auto error = out.open()) return error;
     out.append(text);
     return out.commit();
+}
+
+std::optional<std::string> write_file_if_changed(const std::string& path, std::string_view text) {
+    if (holds(path, text)) return std::nullopt;
+    return write_file(path, text);
 }
 
 }  // namespace qemud::io

@@ -62,4 +62,14 @@ private:
 // ("PATH: why"), or nullopt.
 std::optional<std::string> write_file(const std::string& path, std::string_view text);
 
+// write_file_if_changed is write_file for code and data generated during a
+// build: a target that is a regular file already holding exactly text is
+// left as it is, its modification time included. ninja restats a custom
+// command's outputs (CMake asks it to), so an unchanged output rebuilds
+// nothing after it: xdrc reruns whenever it is relinked (every commit
+// changes the version it links), and rewriting its unchanged headers made
+// the next build recompile two dozen files and relink every program.
+// Returns the error ("PATH: why"), or nullopt.
+std::optional<std::string> write_file_if_changed(const std::string& path, std::string_view text);
+
 }  // namespace qemud::io

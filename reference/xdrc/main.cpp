@@ -135,7 +135,7 @@ int read_arguments(int argc, char** argv, Arguments& args) {
     app.add_option("--envelope", args.envelope,
                    "With --emit json-schema: a JSON Schema document that uses the types (#/$defs/<name>); "
                    "the output is it, with the types added to its $defs");
-    app.add_option("-o,--output", args.output, "File to write");
+    app.add_option("-o,--output", args.output, "File to write (left untouched when it already holds the output)");
     app.add_option("--symbol", args.symbol, "With --emit embed: the C++ names are SYMBOL_text and SYMBOL_size")
         ->capture_default_str();
     app.add_flag("--check", args.check_only, "Parse and check INPUT only; write nothing");
@@ -244,7 +244,9 @@ int main(int argc, char** argv) {
     else
         generated = qemud::xdr::emit_rpcgen_bridge(spec, source_name);
 
-    if (auto error = qemud::io::write_file(output, generated)) {
+    // An output that would not change is not touched, so the build that
+    // runs xdrc rebuilds nothing after it (output_file.h).
+    if (auto error = qemud::io::write_file_if_changed(output, generated)) {
         std::cerr << "xdrc: cannot write " << *error << "\n";
         return 2;
     }
