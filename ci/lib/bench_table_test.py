@@ -353,7 +353,8 @@ def fuzz_results_checks(check):
         run = subprocess.run([sys.executable, FUZZ_RESULTS, out, tree, "--date", "D", "--seconds", "20", "--pairs",
                               "2", "--expected", "a_fuzzer", "--load-before", "x", "--load-after", "y"],
                              input="c_fuzzer 1 2\n", capture_output=True, text=True)
-        check(run.returncode == 2, "fuzz_results: a pair of an unexpected target is an error (exit %d)" % run.returncode)
+        check(run.returncode == 2,
+              "fuzz_results: a pair of an unexpected target is an error (exit %d)" % run.returncode)
 
 
 if __name__ == "__main__":
