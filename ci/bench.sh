@@ -11,7 +11,8 @@
 # the speed a user of the README's commands gets. BENCH_BUILD_TYPE=Release
 # measures the -O3 build instead; the programs record their build type and
 # flags (bench/build_context.h) and this script warns when they are not the
-# documented ones (--update-docs then refuses to write).
+# documented ones (--update-docs then refuses to write the codec, stream
+# and refd tables).
 #
 # 1. configures and builds a BENCH_BUILD_TYPE tree in build-bench/ (its
 #    own, so it never disturbs build/), the bench programs and
@@ -28,7 +29,8 @@
 # 4b. runs bench/qemud_refd_bench (calls/s through qemud-refd's loop over a
 #    Unix socket against a raw ping-pong of the same bytes; repetitions
 #    interleaved at random, medians of REAL time: a round trip is mostly
-#    the other thread's work) and prints calls/s and refd/raw per depth;
+#    the other thread's work) and prints calls/s and refd/raw per depth
+#    (saved: refd.json, refd-load.txt, lscpu.txt);
 # 5. if clang and the libFuzzer binaries build-fuzz/fuzz/*_fuzzer exist,
 #    records exec/s of each over a fixed 30-second run; otherwise says so;
 # 6. if clang is installed, builds the clang-fuzz configuration (ASan +
@@ -41,27 +43,50 @@
 #    differential targets run with their default oracle (tiered; the
 #    environment reaches them: QEMUD_FUZZ_ORACLE=full measures the full
 #    check on every input, QEMUD_FUZZ_FULL_EVERY another sampling rate).
+#    Saves every pair, the build's flags (from build-fuzzbase's CMake
+#    cache), the settings and the load in fuzz.json (ci/lib/fuzz_results.py;
+#    also lscpu.txt, and each run's libFuzzer log).
 #
-#   ci/bench.sh --fuzz-only    # step 6 alone
-#   ci/bench.sh --refd-only    # step 4b alone (that program only)
+#   ci/bench.sh --fuzz-only                # step 6 alone
+#   ci/bench.sh --refd-only                # step 4b alone (that program only)
+#   ci/bench.sh --fuzz-only --update-docs  # step 6, then rewrite its table
+#   ci/bench.sh --refd-only --update-docs  # step 4b, then rewrite its table
 #
-# --update-docs writes between the bench-table markers of
-# docs/PERFORMANCE.md (atomically: a temporary file, then a rename); the
-# refd and fuzz tables there have their own methods and are not rewritten.
+# Each table of docs/PERFORMANCE.md has its own markers and generator, and
+# each --update-docs rewrites only its own (atomically: a temporary file,
+# then a rename): bench-table (ci/lib/bench_table.py, steps 3-4),
+# refd-table (ci/lib/refd_table.py, from refd.json) and fuzz-table
+# (ci/lib/fuzz_table.py, from fuzz.json). A generator refuses incomplete
+# results (a missing file, call, depth, target or pair: exit 1, the doc
+# untouched); --fuzz-only --update-docs refuses FUZZ_TARGETS up front.
 #
 # Environment: BENCH_REPETITIONS (default 5), BENCH_MIN_TIME seconds per
 # repetition (default 0.2), FUZZ_SECONDS (default 30), FUZZ_PAIRS (default
 # 3), FUZZ_TARGETS (default: the five differential targets; a space-separated
 # subset measures only those), BENCH_OUT (default
-# build-bench/bench-results), BENCH_BUILD_TYPE (default RelWithDebInfo),
+# build-bench/bench-results; with --fuzz-only build-fuzzbase/bench-results),
+# BENCH_BUILD_TYPE (default RelWithDebInfo),
 # BENCH_BUILD_DIR (default build-bench; an existing tree of the same build
 # type, such as build/, saves a build). Never part of ctest: nothing here
 # asserts a time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source ci/lib/cli.sh
-[ $# -le 1 ] || ci_usage_error "takes at most one of --fuzz-only, --refd-only, --update-docs"
-case "${1-}" in "" | --fuzz-only | --refd-only | --update-docs) ;; *) ci_usage_error "unknown argument '$1'" ;; esac
+# mode: all (every step), fuzz or refd (one step alone); update_docs: 1
+# when the step's table in docs/PERFORMANCE.md is to be rewritten.
+mode=all
+update_docs=0
+one_step="takes only one of --fuzz-only, --refd-only"
+for arg in "$@"; do
+    case "$arg" in
+    --fuzz-only) [ "$mode" = all ] || ci_usage_error "$one_step"; mode=fuzz ;;
+    --refd-only) [ "$mode" = all ] || ci_usage_error "$one_step"; mode=refd ;;
+    --update-docs)
+        [ "$update_docs" = 0 ] || ci_usage_error "--update-docs given twice"
+        update_docs=1 ;;
+    *) ci_usage_error "unknown argument '$arg'" ;;
+    esac
+done
 
 reps="${BENCH_REPETITIONS:-5}"
 min_time="${BENCH_MIN_TIME:-0.2}"
@@ -98,10 +123,24 @@ if got[0] != want_type or got[1] != want_flags or not got[2].startswith(want_com
 PY
 }
 
+# write_docs <json> <generator>: rewrites the generator's block of
+# docs/PERFORMANCE.md from $out, unless <json> was measured in another
+# build than the documented one (exit 1, the doc untouched).
+write_docs() {
+    if ! check_build "$1"; then
+        echo "bench: docs/PERFORMANCE.md not rewritten: it documents the default build's figures" >&2
+        exit 1
+    fi
+    python3 "$2" "$out" --update docs/PERFORMANCE.md
+}
+
 # fuzz_vs_baseline: step 6 (docs/PERFORMANCE.md, "Fuzz targets:
 # differential vs libtirpc-only").
 fuzz_vs_baseline() {
     echo "== fuzz targets: differential (<target>_plain) vs libtirpc-only (<target>_tirpc_baseline), ${fuzz_seconds} s each"
+    # fuzz.json (ci/lib/fuzz_results.py) is written only once every pair is
+    # measured: an earlier run's must not outlive a skipped or failed one.
+    rm -f "$out/fuzz.json"
     if ! command -v clang >/dev/null; then
         echo "skipped: clang is not installed"
         return 0
@@ -117,6 +156,11 @@ fuzz_vs_baseline() {
     cmake --preset clang-fuzz -B build-fuzzbase -DQEMUD_FUZZ_PLAIN_VARIANTS=ON -DQEMUD_FUZZ_BASELINES=ON >/dev/null
     cmake --build build-fuzzbase --parallel "$(nproc)" --target "${bins[@]}" "${targets[@]/%/_dict}" >/dev/null
     mkdir -p "$out"
+    local pairs_file="$out/fuzz-pairs.txt" date load_before
+    : >"$pairs_file"
+    lscpu >"$out/lscpu.txt" 2>/dev/null || true
+    date="$(date -u +%Y-%m-%dT%H:%M:%S+00:00)"
+    load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
     measure() {  # measure <binary> <target>: exec/s, from a fresh copy of corpus/<target>
         local bin="$1" t="$2" work log max_len
         work="$(mktemp -d)"
@@ -140,10 +184,17 @@ fuzz_vs_baseline() {
             b="$(measure "build-fuzzbase/fuzz/${t}_tirpc_baseline" "$t")"
             ratios+=("$(python3 -c "import sys; d, b = sys.argv[1:]; print(f'{int(d) / int(b):.3f}')" "${d:-0}" "${b:-0}" 2>/dev/null || echo '?')")
             line+="${d:-?}/${b:-?} = ${ratios[-1]}x; "
+            echo "$t ${d:-?} ${b:-?}" >>"$pairs_file"
         done
         printf '%-24s %s median %sx\n' "$t" "$line" \
             "$(printf '%s\n' "${ratios[@]}" | python3 -c "import statistics, sys; v = [float(x) for x in sys.stdin if x.strip() not in ('', '?')]; print(f'{statistics.median(v):.3f}' if v else '?')")"
     done
+    # Every target expected, not only those measured: fuzz_table.py refuses
+    # a run that left one out.
+    python3 ci/lib/fuzz_results.py "$out/fuzz.json" build-fuzzbase --date "$date" --seconds "$fuzz_seconds" \
+        --pairs "$pairs" --expected "${all[*]}" --load-before "$load_before" \
+        --load-after "$(cut -d' ' -f1-3 /proc/loadavg)" --oracle "${QEMUD_FUZZ_ORACLE:-}" \
+        --full-every "${QEMUD_FUZZ_FULL_EVERY:-}" <"$pairs_file"
 }
 
 run() {  # run <binary> <json> [args...]
@@ -166,7 +217,13 @@ machine() {
 # both sides of each ratio instead of over one benchmark's repetitions.
 refd_vs_raw() {
     echo "== qemud-refd over a unix socket vs a raw ping-pong (${reps} repetitions, interleaved, medians of real time)"
-    run "$bdir/bench/qemud_refd_bench" "$out/refd.json" --benchmark_enable_random_interleaving=true
+    lscpu >"$out/lscpu.txt" 2>/dev/null || true
+    cut -d' ' -f1-3 /proc/loadavg >"$out/refd-load.txt"
+    # bench_min_time: Google Benchmark does not record the flag's value,
+    # and ci/lib/refd_table.py prints it with the run.
+    run "$bdir/bench/qemud_refd_bench" "$out/refd.json" --benchmark_enable_random_interleaving=true \
+        --benchmark_context=bench_min_time="$min_time"
+    cut -d' ' -f1-3 /proc/loadavg >>"$out/refd-load.txt"
     python3 - "$out/refd.json" <<'PY'
 import json, sys
 with open(sys.argv[1]) as f:
@@ -183,20 +240,30 @@ for name in sorted({n.split("/", 1)[1] for n in m}, key=lambda n: (n.split("/")[
 PY
 }
 
-if [ "${1:-}" = "--fuzz-only" ]; then
+if [ "$mode" = fuzz ]; then
+    if [ "$update_docs" = 1 ] && [ -n "${FUZZ_TARGETS:-}" ]; then
+        ci_usage_error "--fuzz-only --update-docs measures every target: unset FUZZ_TARGETS"
+    fi
     out="${BENCH_OUT:-build-fuzzbase/bench-results}"
     fuzz_vs_baseline
+    if [ "$update_docs" = 1 ]; then
+        python3 ci/lib/fuzz_table.py "$out" --update docs/PERFORMANCE.md
+    fi
     exit 0
 fi
 
-if [ "${1:-}" = "--refd-only" ]; then
+if [ "$mode" = refd ]; then
     configure_bench
     cmake --build "$bdir" --parallel "$(nproc)" --target qemud_refd_bench
     mkdir -p "$out"
     machine
     refd_vs_raw
-    check_build "$out/refd.json" || true
     echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+    if [ "$update_docs" = 1 ]; then
+        write_docs "$out/refd.json" ci/lib/refd_table.py
+    else
+        check_build "$out/refd.json" || true
+    fi
     exit 0
 fi
 
@@ -226,17 +293,11 @@ cut -d' ' -f1-3 /proc/loadavg >>"$out/load.txt"
 
 echo
 python3 ci/lib/bench_table.py "$out"
-documented=1
-check_build "$out/codec.json" || documented=0
-
-if [ "${1:-}" = "--update-docs" ]; then
-    if [ "$documented" = 0 ]; then
-        echo "bench: docs/PERFORMANCE.md not rewritten: it documents the default build's figures" >&2
-        exit 1
-    fi
-    python3 ci/lib/bench_table.py "$out" --update docs/PERFORMANCE.md
+if [ "$update_docs" = 1 ]; then
+    write_docs "$out/codec.json" ci/lib/bench_table.py
     exit 0
 fi
+check_build "$out/codec.json" || true
 
 echo
 refd_vs_raw

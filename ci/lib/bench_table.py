@@ -22,6 +22,10 @@ programs record (bench/build_context.h); the machine from lscpu.txt.
 `<!-- bench-table:end -->` in DOC and writes DOC through a temporary file
 and a rename, so an interrupted run never leaves half a document. Exit 0
 on success, 1 when a results file or a marker is missing.
+
+The other generated tables of docs/PERFORMANCE.md (refd_table.py,
+fuzz_table.py) use this module's command line, update, machine and load
+code with their own markers, so there is one copy of each.
 """
 import json
 import os
@@ -48,13 +52,14 @@ def load(path):
         raise Missing("no results file %s (run ci/bench.sh)" % path)
 
 
-def medians(data):
-    """run_name -> median CPU time in ns; repetitions seen. Google Benchmark
-    writes a median aggregate only for more than one repetition: with one
-    (BENCH_REPETITIONS=1) the single iteration run stands for it."""
+def medians(data, clock="cpu_time"):
+    """run_name -> median CPU (or, clock="real_time", real) time in ns;
+    repetitions seen. Google Benchmark writes a median aggregate only for
+    more than one repetition: with one (BENCH_REPETITIONS=1) the single
+    iteration run stands for it."""
     m, runs, reps = {}, {}, set()
     for b in data["benchmarks"]:
-        ns = b["cpu_time"] * TO_NS[b.get("time_unit", "ns")]
+        ns = b[clock] * TO_NS[b.get("time_unit", "ns")]
         if b.get("aggregate_name") == "median":
             m[b["run_name"]] = ns
             reps.add(b.get("repetitions"))
@@ -87,6 +92,14 @@ def short(arm):
     return "%s %s" % (direction, rest) if rest else arm
 
 
+def require(results, *names):
+    """Raises Missing unless every file named is in results: a generated
+    table must say what it came from, or not be written."""
+    for name in names:
+        if not os.path.exists(os.path.join(results, name)):
+            raise Missing("no %s in %s (run ci/bench.sh)" % (name, results))
+
+
 def machine(results):
     fields = {}
     try:
@@ -106,9 +119,9 @@ def machine(results):
     return text + (", under %s" % hyper if hyper else "")
 
 
-def load_line(results):
+def load_line(results, name="load.txt"):
     try:
-        with open(os.path.join(results, "load.txt")) as f:
+        with open(os.path.join(results, name)) as f:
             before, after = (f.read().split("\n") + ["", ""])[:2]
     except FileNotFoundError:
         return None
@@ -181,39 +194,56 @@ def tables(results):
     return "\n".join(lines) + "\n"
 
 
-def update(doc, block):
-    with open(doc) as f:
-        text = f.read()
-    begin, end = text.find(BEGIN), text.find(END)
-    if begin < 0 or end < begin:
-        raise Missing("%s has no %s ... %s markers" % (doc, BEGIN, END))
-    new = text[:begin + len(BEGIN)] + "\n" + block + text[end:]
-    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(doc)), prefix=".bench_table.")
+def write_atomic(path, text):
+    """Writes text to path through a temporary file in the same directory and
+    a rename, so a reader (or an interrupted run) never sees half a file;
+    the file keeps its mode when it existed."""
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(path)), prefix=".bench_table.")
     try:
         with os.fdopen(fd, "w") as f:
-            f.write(new)
-        os.chmod(tmp, os.stat(doc).st_mode & 0o7777)
-        os.replace(tmp, doc)
+            f.write(text)
+        if os.path.exists(path):
+            os.chmod(tmp, os.stat(path).st_mode & 0o7777)
+        os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)
         raise
 
 
-def main(argv):
+def update(doc, block, begin_marker=BEGIN, end_marker=END):
+    """Replaces what lies between begin_marker and end_marker in doc (each
+    generated table of docs/PERFORMANCE.md has its own pair)."""
+    with open(doc) as f:
+        text = f.read()
+    begin, end = text.find(begin_marker), text.find(end_marker)
+    if begin < 0 or end < begin:
+        raise Missing("%s has no %s ... %s markers" % (doc, begin_marker, end_marker))
+    write_atomic(doc, text[:begin + len(begin_marker)] + "\n" + block + text[end:])
+
+
+def cli(argv, prog, render, begin_marker=BEGIN, end_marker=END):
+    """The command line every table generator shares: RESULTS_DIR prints the
+    block, RESULTS_DIR --update DOC writes it between the markers. Exit 1,
+    DOC untouched, when render raises Missing (results absent or
+    incomplete); 2 on a wrong command line."""
     if len(argv) not in (1, 3) or (len(argv) == 3 and argv[1] != "--update") or argv[0].startswith("-"):
-        sys.stderr.write("usage: bench_table.py RESULTS_DIR [--update DOC]\n")
+        sys.stderr.write("usage: %s.py RESULTS_DIR [--update DOC]\n" % prog)
         return 2
     try:
-        block = tables(argv[0])
+        block = render(argv[0])
         if len(argv) == 3:
-            update(argv[2], block)
-            print("bench_table: wrote the tables into %s" % argv[2])
+            update(argv[2], block, begin_marker, end_marker)
+            print("%s: wrote the table(s) into %s" % (prog, argv[2]))
         else:
             sys.stdout.write(block)
     except Missing as e:
-        sys.stderr.write("bench_table: %s\n" % e)
+        sys.stderr.write("%s: %s\n" % (prog, e))
         return 1
     return 0
+
+
+def main(argv):
+    return cli(argv, "bench_table", tables)
 
 
 if __name__ == "__main__":

@@ -4,17 +4,27 @@
 Google Benchmark JSON (times chosen so every ratio is known) into the
 expected rows, writes them between the markers of a document and nothing
 else, and refuses a document without markers, leaving it untouched.
+ci/lib/refd_table.py and ci/lib/fuzz_table.py do the same from the
+fixtures in testdata/bench/ (refd.json, fuzz.json) and refuse incomplete
+results (a missing file, call, depth, target or pair) with exit 1, the
+document untouched; ci/lib/fuzz_results.py writes fuzz.json from a build
+tree's CMake cache and the measured pairs.
 
   bench_table_test.py
 """
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOOL = os.path.join(HERE, "bench_table.py")
+REFD_TOOL = os.path.join(HERE, "refd_table.py")
+FUZZ_TOOL = os.path.join(HERE, "fuzz_table.py")
+FUZZ_RESULTS = os.path.join(HERE, "fuzz_results.py")
+FIXTURES = os.path.join(HERE, "testdata", "bench")
 BIG = "QEMUD_SERVER_PKT_LIST_DEFINED_DOMAINS"
 VOID = "QEMUD_CLIENT_PKT_GET_VERSION"
 
@@ -150,8 +160,201 @@ def main():
         run = subprocess.run([sys.executable, TOOL], capture_output=True, text=True)
         check(run.returncode == 2, "no argument: usage, exit 2")
 
+    refd_checks(check)
+    fuzz_checks(check)
+    fuzz_results_checks(check)
     print("%d failure(s)" % len(failures))
     sys.exit(1 if failures else 0)
+
+
+# A document with every generated block, so an update can be seen to leave
+# the other blocks alone.
+DOC = ("# Title\n<!-- bench-table:begin -->\nbench block\n<!-- bench-table:end -->\nprose\n"
+       "<!-- refd-table:begin -->\nold refd table\n<!-- refd-table:end -->\nmore prose\n"
+       "<!-- fuzz-table:begin -->\nold fuzz table\n<!-- fuzz-table:end -->\nend\n")
+
+
+def fixture_copy(tmp, name, dest=None):
+    """A fresh scratch copy of testdata/bench/<name> in tmp/<dest or name>
+    (replacing an earlier one), for the checks that break it."""
+    path = os.path.join(tmp, dest or name)
+    shutil.rmtree(path, ignore_errors=True)
+    shutil.copytree(os.path.join(FIXTURES, name), path)
+    return path
+
+
+def rewrite_json(path, change):
+    with open(path) as f:
+        data = json.load(f)
+    change(data)
+    with open(path, "w") as f:
+        json.dump(data, f)
+
+
+def refuses(check, tool, results, doc, what, says):
+    """tool RESULTS --update DOC exits 1 with one line naming what is
+    missing, and DOC is left as it was."""
+    with open(doc) as f:
+        before = f.read()
+    run = subprocess.run([sys.executable, tool, results, "--update", doc], capture_output=True, text=True)
+    with open(doc) as f:
+        after = f.read()
+    check(run.returncode == 1 and says in run.stderr and len(run.stderr.splitlines()) == 1 and after == before,
+          "refuses %s: exit 1, one line naming %r, doc untouched (exit %d, %r)" % (
+              what, says, run.returncode, run.stderr))
+
+
+REFD_ROWS = [
+    "| GET_VERSION (16-byte call, 24-byte reply) | 1 | **0.64x** | 40000, 62500 |",
+    "| GET_VERSION (16-byte call, 24-byte reply) | 16 | **0.50x** | 400000, 800000 |",
+    "| LIST_DEFINED_DOMAINS (16-byte call, 20024-byte reply) | 1 | **0.67x** | 33333, 50000 |",
+    # refd's median is 0.1 ms: converted, or this would read 0.00x.
+    "| LIST_DEFINED_DOMAINS (16-byte call, 20024-byte reply) | 16 | **0.80x** | 160000, 200000 |",
+]
+REFD_TEXT = [
+    "Test CPU 9000, 2 CPUs (1 socket(s) x 2 core(s) x 1 thread(s)), under KVM",
+    "load average 1.00 2.00 3.00 before, 4.00 5.00 6.00 after",
+    "`RelWithDebInfo`, `-O2 -g -DNDEBUG`, GNU 12.2.0",
+    "2026-01-02T03:04:05+00:00, 5 repetition(s) of at least 0.2 s",
+    "medians of real time",
+    "coefficient of variation of the real times 20%-35%",
+]
+
+
+def refd_checks(check):
+    with tempfile.TemporaryDirectory() as tmp:
+        results = fixture_copy(tmp, "refd")
+        run = subprocess.run([sys.executable, REFD_TOOL, results], capture_output=True, text=True)
+        check(run.returncode == 0, "refd: prints the table (exit %d, %r)" % (run.returncode, run.stderr))
+        out = run.stdout.splitlines()
+        for row in REFD_ROWS:
+            check(row in out, "refd: row %s" % row)
+        for text in REFD_TEXT:
+            check(text in run.stdout, "refd: says %r" % text)
+        check("999999" not in run.stdout, "refd: no mean in the table")
+
+        doc = os.path.join(tmp, "DOC.md")
+        with open(doc, "w") as f:
+            f.write(DOC)
+        run = subprocess.run([sys.executable, REFD_TOOL, results, "--update", doc], capture_output=True, text=True)
+        with open(doc) as f:
+            text = f.read()
+        check(run.returncode == 0 and "old refd table" not in text and REFD_ROWS[0] in text,
+              "refd: --update replaces the refd block (%r)" % run.stderr)
+        check(text.replace(text[text.index("<!-- refd-table:begin -->"):text.index("<!-- refd-table:end -->")], "")
+              == DOC.replace("<!-- refd-table:begin -->\nold refd table\n", ""),
+              "refd: --update leaves everything outside its markers, the other blocks too")
+
+        # Incomplete results: one side of one call and depth absent, a
+        # benchmark that failed, a missing file.
+        rewrite_json(os.path.join(results, "refd.json"), lambda d: d.update(benchmarks=[
+            b for b in d["benchmarks"] if not b["run_name"].startswith("raw/LIST_DEFINED_DOMAINS/depth:16")]))
+        refuses(check, REFD_TOOL, results, doc, "a call and depth measured on one side only",
+                "raw/LIST_DEFINED_DOMAINS/depth:16")
+        results = fixture_copy(tmp, "refd", "broken")
+        rewrite_json(os.path.join(results, "refd.json"), lambda d: d["benchmarks"][0].update(
+            error_occurred=True, error_message="setup: no GET_VERSION reply"))
+        refuses(check, REFD_TOOL, results, doc, "a benchmark that failed", "setup: no GET_VERSION reply")
+        os.remove(os.path.join(results, "refd.json"))
+        refuses(check, REFD_TOOL, results, doc, "a missing refd.json", "refd.json")
+        results = fixture_copy(tmp, "refd", "broken")
+        os.remove(os.path.join(results, "refd-load.txt"))
+        refuses(check, REFD_TOOL, results, doc, "a run without its load", "refd-load.txt")
+
+
+FUZZ_ROWS = [
+    "| target | pair 1 | pair 2 | pair 3 | median |",
+    "| header_fuzzer | 0.500x (100 / 200) | 0.750x (150 / 200) | 0.600x (120 / 200) | **0.600x** |",
+    # The median of the ratios, not the ratio of the means (0.55x) nor their mean (0.55x).
+    "| client_stream_fuzzer | 0.500x (50 / 100) | 0.700x (70 / 100) | 0.450x (45 / 100) | **0.500x** |",
+]
+FUZZ_TEXT = [
+    "Test CPU 9000, 2 CPUs (1 socket(s) x 2 core(s) x 1 thread(s)), under KVM",
+    "load average 1.00 2.00 3.00 before, 4.00 5.00 6.00 after",
+    "`RelWithDebInfo` in `build-fuzzbase/`, `-fsanitize=fuzzer-no-link,address -O1 -g`, "
+    "linked with `-fsanitize=fuzzer`, Clang 14.0.6",
+    "2026-01-02T03:04:05+00:00, `FUZZ_SECONDS=20` per binary, `FUZZ_PAIRS=3`",
+    "oracle: the targets' default (tiered)",
+]
+
+
+def fuzz_checks(check):
+    with tempfile.TemporaryDirectory() as tmp:
+        results = fixture_copy(tmp, "fuzz")
+        run = subprocess.run([sys.executable, FUZZ_TOOL, results], capture_output=True, text=True)
+        check(run.returncode == 0, "fuzz: prints the table (exit %d, %r)" % (run.returncode, run.stderr))
+        out = run.stdout.splitlines()
+        for row in FUZZ_ROWS:
+            check(row in out, "fuzz: row %s" % row)
+        for text in FUZZ_TEXT:
+            check(text in run.stdout, "fuzz: says %r" % text)
+        check("session before" not in run.stdout and "tiered oracle |" not in run.stdout,
+              "fuzz: no history columns (the prose keeps them)")
+
+        doc = os.path.join(tmp, "DOC.md")
+        with open(doc, "w") as f:
+            f.write(DOC)
+        run = subprocess.run([sys.executable, FUZZ_TOOL, results, "--update", doc], capture_output=True, text=True)
+        with open(doc) as f:
+            text = f.read()
+        check(run.returncode == 0 and "old fuzz table" not in text and FUZZ_ROWS[1] in text
+              and "old refd table" in text and "bench block" in text,
+              "fuzz: --update replaces the fuzz block only (%r)" % run.stderr)
+
+        def broken(what, says, change):
+            path = fixture_copy(tmp, "fuzz", "broken")
+            rewrite_json(os.path.join(path, "fuzz.json"), change)
+            refuses(check, FUZZ_TOOL, path, doc, what, says)
+
+        broken("a target not measured", "client_stream_fuzzer", lambda d: d["targets"].pop("client_stream_fuzzer"))
+        broken("a pair without exec/s ('?')", "header_fuzzer pair 2",
+               lambda d: d["targets"]["header_fuzzer"][1].update(baseline=None))
+        broken("fewer pairs than asked", "header_fuzzer has 2 pair(s), 3 asked",
+               lambda d: d["targets"]["header_fuzzer"].pop())
+        broken("a build without its flags", "flags", lambda d: d["build"].update(cxx_flags=""))
+        os.remove(os.path.join(results, "lscpu.txt"))
+        refuses(check, FUZZ_TOOL, results, doc, "a run without its machine", "lscpu.txt")
+        refuses(check, FUZZ_TOOL, os.path.join(tmp, "nothing"), doc, "a missing fuzz.json", "fuzz.json")
+
+
+def fuzz_results_checks(check):
+    """fuzz_results.py: the build read from a (fake) tree's CMake files, every
+    pair kept in order, a '?' kept as null for fuzz_table.py to refuse."""
+    with tempfile.TemporaryDirectory() as tmp:
+        tree = os.path.join(tmp, "build-fuzzbase")
+        os.makedirs(os.path.join(tree, "CMakeFiles", "3.25.1"))
+        with open(os.path.join(tree, "CMakeCache.txt"), "w") as f:
+            f.write("// comment\nCMAKE_BUILD_TYPE:STRING=RelWithDebInfo\nCMAKE_CXX_FLAGS:STRING=-fsanitize=address\n"
+                    "CMAKE_CXX_FLAGS_RELWITHDEBINFO:STRING=-O1 -g\nCMAKE_CXX_FLAGS_RELEASE:STRING=-O3\n"
+                    "QEMUD_FUZZ_ENGINE:STRING=-fsanitize=fuzzer\n")
+        with open(os.path.join(tree, "CMakeFiles", "3.25.1", "CMakeCXXCompiler.cmake"), "w") as f:
+            f.write('set(CMAKE_CXX_COMPILER "/usr/bin/clang++")\nset(CMAKE_CXX_COMPILER_ID "Clang")\n'
+                    'set(CMAKE_CXX_COMPILER_VERSION "14.0.6")\n')
+        out = os.path.join(tmp, "fuzz.json")
+        run = subprocess.run(
+            [sys.executable, FUZZ_RESULTS, out, tree, "--date", "D", "--seconds", "20", "--pairs", "2",
+             "--expected", "a_fuzzer b_fuzzer", "--load-before", "1 2 3", "--load-after", "4 5 6",
+             "--oracle", "", "--full-every", "64"],
+            input="a_fuzzer 10 20\nb_fuzzer 30 ?\na_fuzzer 11 21\n", capture_output=True, text=True)
+        check(run.returncode == 0, "fuzz_results: writes fuzz.json (exit %d, %r)" % (run.returncode, run.stderr))
+        with open(out) as f:
+            data = json.load(f)
+        check(data["build"] == {"dir": "build-fuzzbase", "build_type": "RelWithDebInfo",
+                                "cxx_flags": "-fsanitize=address -O1 -g", "engine": "-fsanitize=fuzzer",
+                                "compiler": "Clang 14.0.6"},
+              "fuzz_results: the build type's flags, engine and compiler from the tree (%r)" % data["build"])
+        check(data["targets"] == {"a_fuzzer": [{"differential": 10, "baseline": 20},
+                                               {"differential": 11, "baseline": 21}],
+                                  "b_fuzzer": [{"differential": 30, "baseline": None}]},
+              "fuzz_results: every pair in order, '?' as null (%r)" % data["targets"])
+        check(data["oracle"] is None and data["full_every"] == "64" and data["fuzz_pairs"] == 2
+              and data["targets_expected"] == ["a_fuzzer", "b_fuzzer"], "fuzz_results: the settings")
+        check(not [n for n in os.listdir(tmp) if n.startswith(".bench_table.")], "fuzz_results: no temporary file left")
+        run = subprocess.run([sys.executable, FUZZ_RESULTS, out, tree, "--date", "D", "--seconds", "20", "--pairs",
+                              "2", "--expected", "a_fuzzer", "--load-before", "x", "--load-after", "y"],
+                             input="c_fuzzer 1 2\n", capture_output=True, text=True)
+        check(run.returncode == 2,
+              "fuzz_results: a pair of an unexpected target is an error (exit %d)" % run.returncode)
 
 
 if __name__ == "__main__":
