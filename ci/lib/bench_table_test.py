@@ -221,24 +221,37 @@ REFD_TEXT = [
 ]
 
 
+def renders(check, name, tool, results, rows, texts):
+    """tool prints its table from results, with every row and every text;
+    returns what it printed."""
+    run = subprocess.run([sys.executable, tool, results], capture_output=True, text=True)
+    check(run.returncode == 0, "%s: prints the table (exit %d, %r)" % (name, run.returncode, run.stderr))
+    out = run.stdout.splitlines()
+    for row in rows:
+        check(row in out, "%s: row %s" % (name, row))
+    for text in texts:
+        check(text in run.stdout, "%s: says %r" % (name, text))
+    return run.stdout
+
+
+def updated_doc(tool, results, doc):
+    """Writes DOC (every block's markers) to doc and runs tool --update on
+    it; returns the run and the doc after it."""
+    with open(doc, "w") as f:
+        f.write(DOC)
+    run = subprocess.run([sys.executable, tool, results, "--update", doc], capture_output=True, text=True)
+    with open(doc) as f:
+        return run, f.read()
+
+
 def refd_checks(check):
     with tempfile.TemporaryDirectory() as tmp:
         results = fixture_copy(tmp, "refd")
-        run = subprocess.run([sys.executable, REFD_TOOL, results], capture_output=True, text=True)
-        check(run.returncode == 0, "refd: prints the table (exit %d, %r)" % (run.returncode, run.stderr))
-        out = run.stdout.splitlines()
-        for row in REFD_ROWS:
-            check(row in out, "refd: row %s" % row)
-        for text in REFD_TEXT:
-            check(text in run.stdout, "refd: says %r" % text)
-        check("999999" not in run.stdout, "refd: no mean in the table")
+        printed = renders(check, "refd", REFD_TOOL, results, REFD_ROWS, REFD_TEXT)
+        check("999999" not in printed, "refd: no mean in the table")
 
         doc = os.path.join(tmp, "DOC.md")
-        with open(doc, "w") as f:
-            f.write(DOC)
-        run = subprocess.run([sys.executable, REFD_TOOL, results, "--update", doc], capture_output=True, text=True)
-        with open(doc) as f:
-            text = f.read()
+        run, text = updated_doc(REFD_TOOL, results, doc)
         check(run.returncode == 0 and "old refd table" not in text and REFD_ROWS[0] in text,
               "refd: --update replaces the refd block (%r)" % run.stderr)
         check(text.replace(text[text.index("<!-- refd-table:begin -->"):text.index("<!-- refd-table:end -->")], "")
@@ -281,22 +294,12 @@ FUZZ_TEXT = [
 def fuzz_checks(check):
     with tempfile.TemporaryDirectory() as tmp:
         results = fixture_copy(tmp, "fuzz")
-        run = subprocess.run([sys.executable, FUZZ_TOOL, results], capture_output=True, text=True)
-        check(run.returncode == 0, "fuzz: prints the table (exit %d, %r)" % (run.returncode, run.stderr))
-        out = run.stdout.splitlines()
-        for row in FUZZ_ROWS:
-            check(row in out, "fuzz: row %s" % row)
-        for text in FUZZ_TEXT:
-            check(text in run.stdout, "fuzz: says %r" % text)
-        check("session before" not in run.stdout and "tiered oracle |" not in run.stdout,
+        printed = renders(check, "fuzz", FUZZ_TOOL, results, FUZZ_ROWS, FUZZ_TEXT)
+        check("session before" not in printed and "tiered oracle |" not in printed,
               "fuzz: no history columns (the prose keeps them)")
 
         doc = os.path.join(tmp, "DOC.md")
-        with open(doc, "w") as f:
-            f.write(DOC)
-        run = subprocess.run([sys.executable, FUZZ_TOOL, results, "--update", doc], capture_output=True, text=True)
-        with open(doc) as f:
-            text = f.read()
+        run, text = updated_doc(FUZZ_TOOL, results, doc)
         check(run.returncode == 0 and "old fuzz table" not in text and FUZZ_ROWS[1] in text
               and "old refd table" in text and "bench block" in text,
               "fuzz: --update replaces the fuzz block only (%r)" % run.stderr)
